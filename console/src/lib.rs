@@ -1,0 +1,404 @@
+//! The officers' console. Today: the scriptable subcommands that set up and inspect the system of
+//! record (database, dev keys, kiosks, officers, audit chain). The terminal UI lands with issue 6.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use truecopy_config::Config;
+use truecopy_registry::NewOfficer;
+use truecopy_runtime::{KeyNeeds, StartupError};
+
+#[derive(Debug, Parser)]
+#[command(name = "console", version, about = "truecopy officers' console")]
+pub struct Cli {
+    /// Configuration file (default: ./truecopy.toml when present, else built-in defaults).
+    #[arg(long, global = true, env = "TRUECOPY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log as JSON lines on stderr.
+    #[arg(long, global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Database: apply or inspect migrations.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Keys: the development PKI.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Kiosks.
+    #[command(subcommand)]
+    Kiosk(KioskCommand),
+    /// Officers.
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// What the system of record holds, and whether its audit chain verifies.
+    Status(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending migrations (also done at every start).
+    Migrate,
+    /// List pending migrations.
+    Status,
+    /// Revert every migration, dropping all data. Needs --yes.
+    RevertAll {
+        /// Confirm that all data is to be dropped.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create the development PKI under [keys] dir: test root CA, agency seal, officers, QR and
+    /// link-token keys. Existing files are kept unless --force. Officer key passphrases come from
+    /// TRUECOPY_OFFICER_PASSPHRASE or the terminal, never from the command line.
+    Init {
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+        /// An officer to issue a certificate for, as ID:FULL NAME:TITLE (repeatable).
+        #[arg(long = "officer", value_name = "ID:NAME:TITLE")]
+        officers: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KioskCommand {
+    /// Register a kiosk.
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        location: String,
+    },
+    /// List kiosks.
+    List(JsonFlag),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficerCommand {
+    /// Register an officer (with the public certificate from [keys] officers_dir when present).
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        title: String,
+        /// The officer's certificate (PEM); default: <officers_dir>/<id>.cert.pem if it exists.
+        #[arg(long)]
+        cert: Option<PathBuf>,
+    },
+    /// List officers.
+    List(JsonFlag),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit status 1 and the first broken record if it does not verify.
+    Verify(JsonFlag),
+    /// The audit entries about one entity (case, copy, kiosk, officer).
+    Show {
+        entity_type: String,
+        entity_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => truecopy_runtime::report(&e),
+    }
+}
+
+fn startup(cli: &Cli, needs: KeyNeeds) -> anyhow::Result<Config> {
+    let cfg = truecopy_runtime::load_config(cli.config.as_deref(), cli.log_json)?;
+    truecopy_runtime::check_keys(&cfg, needs)?;
+    Ok(cfg)
+}
+
+fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Keys(KeysCommand::Init { force, officers }) => {
+            let cfg = startup(&cli, KeyNeeds::NONE)?;
+            keys_init(&cfg, *force, officers)
+        }
+        Command::Db(cmd) => {
+            let cfg = startup(&cli, KeyNeeds::NONE)?;
+            if let DbCommand::RevertAll { yes: false } = cmd {
+                return Err(StartupError::Usage(
+                    "db revert-all drops every table and record: add --yes to confirm".into(),
+                )
+                .into());
+            }
+            let mut reg =
+                truecopy_registry::Registry::connect(&cfg.database).map_err(StartupError::from)?;
+            let conn = reg.connection();
+            match cmd {
+                DbCommand::Migrate => {
+                    let n = conn.run_pending_migrations()?;
+                    println!("applied {n} migration(s) to {}", cfg.database);
+                }
+                DbCommand::Status => {
+                    let pending = conn.pending_migrations()?;
+                    if pending.is_empty() {
+                        println!("{}: up to date", cfg.database);
+                    } else {
+                        println!(
+                            "{}: {} pending: {}",
+                            cfg.database,
+                            pending.len(),
+                            pending.join(", ")
+                        );
+                    }
+                }
+                DbCommand::RevertAll { .. } => {
+                    let n = conn.revert_all_migrations()?;
+                    println!("reverted {n} migration(s) on {}", cfg.database);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Kiosk(cmd) => {
+            let cfg = startup(&cli, KeyNeeds::NONE)?;
+            let mut reg = truecopy_runtime::open_registry(&cfg)?;
+            match cmd {
+                KioskCommand::Add { id, name, location } => {
+                    let k = reg.add_kiosk(id, name, location, "console")?;
+                    println!("kiosk {} registered", k.id);
+                }
+                KioskCommand::List(f) => {
+                    let list = reg.list_kiosks()?;
+                    if f.json {
+                        print_json(&list)?;
+                    } else {
+                        for k in list {
+                            println!("{}\t{}\t{}", k.id, k.name, k.location);
+                        }
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Officer(cmd) => {
+            let cfg = startup(&cli, KeyNeeds::NONE)?;
+            match cmd {
+                OfficerCommand::Add {
+                    id,
+                    name,
+                    title,
+                    cert,
+                } => {
+                    let cert_path = cert.clone().unwrap_or_else(|| cfg.keys.officer(id).0);
+                    let certificate_pem = if cert.is_some() || cert_path.exists() {
+                        // Parse it, so a broken file is refused before anything is written.
+                        truecopy_seal::load_certificate_pem(&cert_path)
+                            .map_err(StartupError::from)?;
+                        Some(
+                            std::fs::read_to_string(&cert_path)
+                                .with_context(|| format!("cannot read {}", cert_path.display()))?,
+                        )
+                    } else {
+                        None
+                    };
+                    let mut reg = truecopy_runtime::open_registry(&cfg)?;
+                    let o = reg.add_officer(
+                        &NewOfficer {
+                            id: id.clone(),
+                            full_name: name.clone(),
+                            title: title.clone(),
+                            certificate_pem,
+                        },
+                        "console",
+                    )?;
+                    println!(
+                        "officer {} registered{}",
+                        o.id,
+                        if o.certificate_pem.is_some() {
+                            " with certificate"
+                        } else {
+                            " (no certificate yet)"
+                        }
+                    );
+                }
+                OfficerCommand::List(f) => {
+                    let mut reg = truecopy_runtime::open_registry(&cfg)?;
+                    let list = reg.list_officers()?;
+                    if f.json {
+                        print_json(&list)?;
+                    } else {
+                        for o in list {
+                            println!("{}\t{}\t{}", o.id, o.full_name, o.title);
+                        }
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(cmd) => {
+            let cfg = startup(&cli, KeyNeeds::NONE)?;
+            let mut reg = truecopy_runtime::open_registry(&cfg)?;
+            match cmd {
+                AuditCommand::Verify(f) => {
+                    let report = reg.audit_verify()?;
+                    if f.json {
+                        print_json(&report)?;
+                    } else {
+                        match &report.broken {
+                            None => {
+                                println!("audit chain intact: {} records verified", report.verified)
+                            }
+                            Some(b) => println!(
+                                "audit chain BROKEN at record {}: {b} ({} records before it verified)",
+                                b.first_broken_seq(),
+                                report.verified
+                            ),
+                        }
+                    }
+                    Ok(if report.is_intact() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    })
+                }
+                AuditCommand::Show {
+                    entity_type,
+                    entity_id,
+                    json,
+                } => {
+                    let trail = reg.audit_trail(entity_type, entity_id)?;
+                    if *json {
+                        print_json(&trail)?;
+                    } else {
+                        for e in trail {
+                            println!(
+                                "{}\t{}\t{}\t{}\t{}",
+                                e.seq, e.at, e.actor, e.action, e.detail
+                            );
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+        Command::Status(f) => {
+            let cfg = startup(&cli, KeyNeeds::NONE)?;
+            let mut reg = truecopy_runtime::open_registry(&cfg)?;
+            let status = serde_json::json!({
+                "database": cfg.database.redacted(),
+                "backend": cfg.database.backend_name(),
+                "kiosks": reg.list_kiosks()?.len(),
+                "officers": reg.list_officers()?.len(),
+                "audit_records": reg.audit_len()?,
+                "audit": reg.audit_verify()?,
+            });
+            if f.json {
+                print_json(&status)?;
+            } else {
+                println!(
+                    "database      {}",
+                    status["database"].as_str().unwrap_or_default()
+                );
+                println!("kiosks        {}", status["kiosks"]);
+                println!("officers      {}", status["officers"]);
+                println!("audit records {}", status["audit_records"]);
+                let intact = status["audit"]["broken"].is_null();
+                println!("audit chain   {}", if intact { "intact" } else { "BROKEN" });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn officer_passphrase() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("TRUECOPY_OFFICER_PASSPHRASE") {
+        if p.chars().count() < 8 {
+            return Err(StartupError::Usage(
+                "TRUECOPY_OFFICER_PASSPHRASE must have at least 8 characters".into(),
+            )
+            .into());
+        }
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("Passphrase for the officers' keys: ")?;
+        if p.chars().count() < 8 {
+            return Err(
+                StartupError::Usage("a passphrase has at least 8 characters".into()).into(),
+            );
+        }
+        return Ok(p);
+    }
+    Err(StartupError::Usage(
+        "officer keys need a passphrase: set TRUECOPY_OFFICER_PASSPHRASE or run in a terminal"
+            .into(),
+    )
+    .into())
+}
+
+fn keys_init(cfg: &Config, force: bool, officers: &[String]) -> anyhow::Result<ExitCode> {
+    let mut specs = Vec::new();
+    if !officers.is_empty() {
+        let pass = officer_passphrase()?;
+        for o in officers {
+            let mut parts = o.splitn(3, ':');
+            let (Some(id), Some(name), Some(title)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(StartupError::Usage(format!(
+                    "--officer {o:?}: expected ID:FULL NAME:TITLE, e.g. o1:Nguyễn Văn An:Chuyên viên"
+                ))
+                .into());
+            };
+            specs.push(truecopy_seal::OfficerSpec {
+                id: id.to_string(),
+                full_name: name.to_string(),
+                title: title.to_string(),
+                passphrase: pass.clone(),
+            });
+        }
+    }
+    let report = truecopy_seal::init_dev_pki(&truecopy_seal::DevPkiOptions {
+        dir: cfg.keys.dir.clone(),
+        center_name: cfg.center.name.clone(),
+        officers: specs,
+        force,
+    })?;
+    for p in &report.created {
+        println!("created {}", p.display());
+    }
+    for p in &report.kept {
+        println!("kept    {}", p.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

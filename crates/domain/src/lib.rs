@@ -1,0 +1,22 @@
+//! Pure types and rules of truecopy. No I/O, no database, no clock, no randomness source of its
+//! own: callers pass the time and a CSPRNG in.
+//!
+//! - [`code`]: identification codes printed on every copy (≥ 96 random bits, Crockford base32,
+//!   with a check character so a mistyped code is caught before any lookup).
+//! - [`register`]: register numbers as Circular 01/2020/TT-BTP asks (sequence, book, year, SCT/BS).
+//! - [`state`]: the two state machines (case, copy), enforced here and only here.
+//! - [`audit`]: the hash chain of the audit log.
+//! - [`document`]: document types and routing decisions.
+
+pub mod audit;
+pub mod code;
+pub mod document;
+pub mod register;
+pub mod state;
+pub mod timefmt;
+
+pub use audit::{AuditEntry, ChainBreak, GENESIS_HASH};
+pub use code::{CodeError, IdCode};
+pub use document::{Decision, DocumentType};
+pub use register::{RegisterNumber, RegisterNumberError};
+pub use state::{CaseEvent, CaseState, CopyEvent, CopyState, IllegalTransition};

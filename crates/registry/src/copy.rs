@@ -1,0 +1,551 @@
+//! Certified copies: register numbers, identification codes, signatures and revocations.
+
+use diesel::prelude::*;
+use rand_core::OsRng;
+use serde::Serialize;
+use truecopy_domain::state::four_eyes;
+use truecopy_domain::{CaseEvent, CopyEvent, CopyState, DocumentType, IdCode, RegisterNumber};
+
+use crate::case::{CaseRecord, check_case_version, load_case, transition};
+use crate::db::DbConnection;
+use crate::schema::{copies, register_counters, revocations, signatures};
+use crate::{Registry, RegistryError, audit, from_json, now, parse_stored, register_year, to_json};
+
+/// What to issue, and on whose authority.
+#[derive(Debug, Clone)]
+pub struct IssueRequest {
+    pub case_id: String,
+    /// `AutoIssue` (all checks passed) or `Approve` (an officer co-signs a flagged case).
+    pub event: CaseEvent,
+    /// The version of the case the decision was made on (an officer's view), if any.
+    pub expected_version: Option<i64>,
+    pub actor: String,
+    pub officer_id: Option<String>,
+    pub register_book: u16,
+    /// The holder's name (the portal shows it masked).
+    pub holder_name: Option<String>,
+}
+
+/// Handed to the renderer inside the issuing transaction.
+#[derive(Debug, Clone)]
+pub struct IssueContext {
+    pub code: IdCode,
+    pub register_number: RegisterNumber,
+    /// RFC 3339 UTC.
+    pub issued_at: String,
+    pub case: CaseRecord,
+}
+
+/// A signature the renderer applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewSignature {
+    /// `seal` (the agency) or `officer`.
+    pub role: String,
+    pub officer_id: Option<String>,
+    pub signer_subject: String,
+    pub certificate_sha256: String,
+}
+
+/// What the renderer produced: the signed PDF, already in the blob store.
+#[derive(Debug, Clone)]
+pub struct RenderedCopy {
+    pub pdf_blob: String,
+    pub pdf_sha256: String,
+    pub page_sha256: Vec<String>,
+    pub signatures: Vec<NewSignature>,
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = copies)]
+struct CopyRow {
+    code: String,
+    case_id: String,
+    register_year: i32,
+    register_book: i32,
+    register_seq: i64,
+    register_number: String,
+    document_type: String,
+    holder_name: Option<String>,
+    issued_at: String,
+    state: String,
+    version: i64,
+    pdf_blob: String,
+    pdf_sha256: String,
+    page_sha256: String,
+}
+
+/// An issued copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyRecord {
+    pub code: IdCode,
+    pub case_id: String,
+    pub register_number: RegisterNumber,
+    pub document_type: DocumentType,
+    pub holder_name: Option<String>,
+    pub issued_at: String,
+    pub state: CopyState,
+    pub version: i64,
+    pub pdf_blob: String,
+    pub pdf_sha256: String,
+    pub page_sha256: Vec<String>,
+}
+
+impl TryFrom<CopyRow> for CopyRecord {
+    type Error = RegistryError;
+    fn try_from(r: CopyRow) -> Result<CopyRecord, RegistryError> {
+        let seq = u64::try_from(r.register_seq).map_err(|_| RegistryError::Corrupt {
+            what: "register number",
+            problem: r.register_seq.to_string(),
+        })?;
+        let book = u16::try_from(r.register_book).map_err(|_| RegistryError::Corrupt {
+            what: "register book",
+            problem: r.register_book.to_string(),
+        })?;
+        Ok(CopyRecord {
+            code: parse_stored("identification code", &r.code)?,
+            register_number: RegisterNumber::new(r.register_year, book, seq),
+            document_type: parse_stored("document type", &r.document_type)?,
+            state: parse_stored("copy state", &r.state)?,
+            page_sha256: from_json("page digests", &r.page_sha256)?,
+            case_id: r.case_id,
+            holder_name: r.holder_name,
+            issued_at: r.issued_at,
+            version: r.version,
+            pdf_blob: r.pdf_blob,
+            pdf_sha256: r.pdf_sha256,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = signatures)]
+pub struct SignatureRecord {
+    pub id: i64,
+    pub copy_code: String,
+    pub ordinal: i32,
+    pub role: String,
+    pub officer_id: Option<String>,
+    pub signer_subject: String,
+    pub certificate_sha256: String,
+    pub signed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = revocations)]
+pub struct RevocationRecord {
+    pub id: i64,
+    pub copy_code: String,
+    pub decision_number: String,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<String>,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_at: Option<String>,
+}
+
+/// Hands out the next number of a book and year. Runs inside the issuing transaction, so a
+/// failed issue gives the number back (never skipped) and concurrent issuers queue on the
+/// counter row (never reused).
+fn next_register_seq(conn: &mut DbConnection, year: i32, book: u16) -> Result<u64, RegistryError> {
+    let by_key = register_counters::table
+        .filter(register_counters::register_year.eq(year))
+        .filter(register_counters::register_book.eq(i32::from(book)));
+    let updated = diesel::update(by_key)
+        .set(register_counters::last_seq.eq(register_counters::last_seq + 1))
+        .execute(conn)?;
+    if updated == 0 {
+        // First copy of the year in this book. Another issuer may insert the same row at the
+        // same moment: its unique key makes one of us fail, and that caller retries.
+        diesel::insert_into(register_counters::table)
+            .values((
+                register_counters::register_year.eq(year),
+                register_counters::register_book.eq(i32::from(book)),
+                register_counters::last_seq.eq(1i64),
+            ))
+            .execute(conn)?;
+    }
+    let seq: i64 = by_key.select(register_counters::last_seq).first(conn)?;
+    u64::try_from(seq).map_err(|_| RegistryError::Corrupt {
+        what: "register counter",
+        problem: seq.to_string(),
+    })
+}
+
+fn load_copy(conn: &mut DbConnection, code: &IdCode) -> Result<CopyRecord, RegistryError> {
+    let row: CopyRow = copies::table
+        .filter(copies::code.eq(code.as_str()))
+        .select(CopyRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| RegistryError::NotFound {
+            entity: "copy",
+            id: code.to_string(),
+        })?;
+    row.try_into()
+}
+
+fn set_copy_state(
+    conn: &mut DbConnection,
+    copy: &CopyRecord,
+    event: CopyEvent,
+    at: &str,
+    actor: &str,
+    detail: serde_json::Value,
+) -> Result<CopyState, RegistryError> {
+    let next = copy.state.apply(event)?;
+    let n = diesel::update(
+        copies::table
+            .filter(copies::code.eq(copy.code.as_str()))
+            .filter(copies::state.eq(copy.state.as_str()))
+            .filter(copies::version.eq(copy.version)),
+    )
+    .set((
+        copies::state.eq(next.as_str()),
+        copies::version.eq(copy.version + 1),
+    ))
+    .execute(conn)?;
+    if n != 1 {
+        return Err(RegistryError::Conflict {
+            entity: "copy",
+            id: copy.code.to_string(),
+            now: "changed".into(),
+        });
+    }
+    let mut detail = detail;
+    if let Some(obj) = detail.as_object_mut() {
+        obj.insert("from".into(), copy.state.as_str().into());
+        obj.insert("to".into(), next.as_str().into());
+    }
+    audit::append(
+        conn,
+        at,
+        actor,
+        "copy",
+        copy.code.as_str(),
+        event.as_str(),
+        detail,
+    )?;
+    Ok(next)
+}
+
+fn open_revocation(
+    conn: &mut DbConnection,
+    code: &IdCode,
+) -> Result<Option<RevocationRecord>, RegistryError> {
+    Ok(revocations::table
+        .filter(revocations::copy_code.eq(code.as_str()))
+        .filter(revocations::confirmed_at.is_null())
+        .filter(revocations::withdrawn_at.is_null())
+        .order(revocations::id.desc())
+        .select(RevocationRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+const ISSUE_ATTEMPTS: usize = 5;
+
+impl Registry {
+    /// Issues a copy: moves the case to `issued` (or `approved`), draws an identification code,
+    /// takes the next register number, lets `render` produce and store the signed PDF, and records
+    /// copy, signatures and audit entries, all in one transaction. If `render` fails nothing is
+    /// recorded and the number is not used up.
+    pub fn issue_copy<F, E>(
+        &mut self,
+        req: &IssueRequest,
+        mut render: F,
+    ) -> Result<CopyRecord, RegistryError>
+    where
+        F: FnMut(&IssueContext) -> Result<RenderedCopy, E>,
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        if !matches!(req.event, CaseEvent::AutoIssue | CaseEvent::Approve) {
+            return Err(RegistryError::Invalid {
+                what: "issue event",
+                problem: format!("{} does not issue a copy", req.event),
+            });
+        }
+        if req.event == CaseEvent::Approve && req.officer_id.is_none() {
+            return Err(RegistryError::Invalid {
+                what: "approval",
+                problem: "an approval names the officer who co-signs".into(),
+            });
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.issue_once(req, &mut render) {
+                // Two first-of-the-year issuers raced to create the counter row: go again.
+                Err(RegistryError::Database(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ))) if attempt < ISSUE_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+    }
+
+    fn issue_once<F, E>(
+        &mut self,
+        req: &IssueRequest,
+        render: &mut F,
+    ) -> Result<CopyRecord, RegistryError>
+    where
+        F: FnMut(&IssueContext) -> Result<RenderedCopy, E>,
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        let now_t = time::OffsetDateTime::now_utc();
+        let at = truecopy_domain::timefmt::format(now_t);
+        let year = register_year(now_t);
+        self.conn.write(|conn| {
+            let case = load_case(conn, &req.case_id)?;
+            check_case_version(&case, req.expected_version)?;
+            // Validate the move first: no number is drawn for a case that may not be issued.
+            case.state.apply(req.event)?;
+            let document_type = case.document_type.ok_or_else(|| RegistryError::Invalid {
+                what: "case",
+                problem: "no document type was recorded; it cannot be issued".into(),
+            })?;
+            let seq = next_register_seq(conn, year, req.register_book)?;
+            let register_number = RegisterNumber::new(year, req.register_book, seq);
+            let code = IdCode::generate(&mut OsRng);
+            let case = transition(
+                conn,
+                &case,
+                req.event,
+                &at,
+                &req.actor,
+                req.officer_id.as_deref(),
+                serde_json::json!({ "copy": code.as_str(), "register_number": register_number.to_string() }),
+            )?;
+            let ctx = IssueContext {
+                code: code.clone(),
+                register_number,
+                issued_at: at.clone(),
+                case,
+            };
+            let rendered = render(&ctx).map_err(|e| RegistryError::Render(Box::new(e)))?;
+            let row = CopyRow {
+                code: code.as_str().to_string(),
+                case_id: req.case_id.clone(),
+                register_year: year,
+                register_book: i32::from(req.register_book),
+                register_seq: i64::try_from(seq).map_err(|_| RegistryError::Corrupt {
+                    what: "register counter",
+                    problem: seq.to_string(),
+                })?,
+                register_number: register_number.to_string(),
+                document_type: document_type.as_str().to_string(),
+                holder_name: req.holder_name.clone(),
+                issued_at: at.clone(),
+                state: CopyState::Valid.as_str().to_string(),
+                version: 0,
+                pdf_blob: rendered.pdf_blob.clone(),
+                pdf_sha256: rendered.pdf_sha256.clone(),
+                page_sha256: to_json(&rendered.page_sha256)?,
+            };
+            diesel::insert_into(copies::table).values(&row).execute(conn)?;
+            for (i, s) in rendered.signatures.iter().enumerate() {
+                diesel::insert_into(signatures::table)
+                    .values((
+                        signatures::copy_code.eq(code.as_str()),
+                        signatures::ordinal.eq(i as i32 + 1),
+                        signatures::role.eq(&s.role),
+                        signatures::officer_id.eq(&s.officer_id),
+                        signatures::signer_subject.eq(&s.signer_subject),
+                        signatures::certificate_sha256.eq(&s.certificate_sha256),
+                        signatures::signed_at.eq(&at),
+                    ))
+                    .execute(conn)?;
+            }
+            audit::append(
+                conn,
+                &at,
+                &req.actor,
+                "copy",
+                code.as_str(),
+                "issue",
+                serde_json::json!({
+                    "case": req.case_id,
+                    "register_number": register_number.to_string(),
+                    "pdf_sha256": rendered.pdf_sha256,
+                    "page_sha256": rendered.page_sha256,
+                    "signatures": rendered.signatures,
+                }),
+            )?;
+            load_copy(conn, &code)
+        })
+    }
+
+    pub fn get_copy(&mut self, code: &IdCode) -> Result<CopyRecord, RegistryError> {
+        load_copy(&mut self.conn, code)
+    }
+
+    pub fn get_copy_by_register_number(
+        &mut self,
+        n: &RegisterNumber,
+    ) -> Result<CopyRecord, RegistryError> {
+        let row: CopyRow = copies::table
+            .filter(copies::register_number.eq(n.to_string()))
+            .select(CopyRow::as_select())
+            .first(&mut self.conn)
+            .optional()?
+            .ok_or_else(|| RegistryError::NotFound {
+                entity: "copy",
+                id: n.to_string(),
+            })?;
+        row.try_into()
+    }
+
+    /// Copies of a register book and year, in number order.
+    pub fn list_register(
+        &mut self,
+        year: i32,
+        book: u16,
+    ) -> Result<Vec<CopyRecord>, RegistryError> {
+        let rows: Vec<CopyRow> = copies::table
+            .filter(copies::register_year.eq(year))
+            .filter(copies::register_book.eq(i32::from(book)))
+            .order(copies::register_seq.asc())
+            .select(CopyRow::as_select())
+            .load(&mut self.conn)?;
+        rows.into_iter().map(CopyRecord::try_from).collect()
+    }
+
+    pub fn copy_signatures(
+        &mut self,
+        code: &IdCode,
+    ) -> Result<Vec<SignatureRecord>, RegistryError> {
+        Ok(signatures::table
+            .filter(signatures::copy_code.eq(code.as_str()))
+            .order(signatures::ordinal.asc())
+            .select(SignatureRecord::as_select())
+            .load(&mut self.conn)?)
+    }
+
+    pub fn copy_revocations(
+        &mut self,
+        code: &IdCode,
+    ) -> Result<Vec<RevocationRecord>, RegistryError> {
+        Ok(revocations::table
+            .filter(revocations::copy_code.eq(code.as_str()))
+            .order(revocations::id.asc())
+            .select(RevocationRecord::as_select())
+            .load(&mut self.conn)?)
+    }
+
+    /// First step of a revocation: an officer asks, citing the cancellation decision.
+    pub fn request_revocation(
+        &mut self,
+        code: &IdCode,
+        decision_number: &str,
+        reason: &str,
+        officer_id: &str,
+    ) -> Result<RevocationRecord, RegistryError> {
+        for (what, v) in [("decision number", decision_number), ("reason", reason)] {
+            if v.trim().is_empty() || v.chars().count() > 500 {
+                return Err(RegistryError::Invalid {
+                    what,
+                    problem: "must be 1 to 500 characters".into(),
+                });
+            }
+        }
+        let at = now();
+        let actor = format!("officer:{officer_id}");
+        self.conn.write(|conn| {
+            crate::officer::require_officer(conn, officer_id)?;
+            let copy = load_copy(conn, code)?;
+            set_copy_state(
+                conn,
+                &copy,
+                CopyEvent::RequestRevocation,
+                &at,
+                &actor,
+                serde_json::json!({ "decision_number": decision_number, "reason": reason }),
+            )?;
+            diesel::insert_into(revocations::table)
+                .values((
+                    revocations::copy_code.eq(code.as_str()),
+                    revocations::decision_number.eq(decision_number),
+                    revocations::reason.eq(reason),
+                    revocations::requested_by.eq(officer_id),
+                    revocations::requested_at.eq(&at),
+                ))
+                .execute(conn)?;
+            open_revocation(conn, code)?.ok_or_else(|| RegistryError::NotFound {
+                entity: "revocation",
+                id: code.to_string(),
+            })
+        })
+    }
+
+    /// Second step: another officer confirms, and the copy is revoked.
+    pub fn confirm_revocation(
+        &mut self,
+        code: &IdCode,
+        officer_id: &str,
+    ) -> Result<RevocationRecord, RegistryError> {
+        self.close_revocation(code, officer_id, CopyEvent::ConfirmRevocation)
+    }
+
+    /// Withdraws a pending request; the copy is valid again.
+    pub fn withdraw_revocation(
+        &mut self,
+        code: &IdCode,
+        officer_id: &str,
+    ) -> Result<RevocationRecord, RegistryError> {
+        self.close_revocation(code, officer_id, CopyEvent::WithdrawRevocation)
+    }
+
+    fn close_revocation(
+        &mut self,
+        code: &IdCode,
+        officer_id: &str,
+        event: CopyEvent,
+    ) -> Result<RevocationRecord, RegistryError> {
+        let at = now();
+        let actor = format!("officer:{officer_id}");
+        self.conn.write(|conn| {
+            crate::officer::require_officer(conn, officer_id)?;
+            let copy = load_copy(conn, code)?;
+            // The state machine speaks first: confirming a valid copy is an illegal move.
+            copy.state.apply(event)?;
+            let rev = open_revocation(conn, code)?.ok_or_else(|| RegistryError::NotFound {
+                entity: "revocation request",
+                id: code.to_string(),
+            })?;
+            if event == CopyEvent::ConfirmRevocation {
+                four_eyes(&rev.requested_by, officer_id)?;
+            }
+            set_copy_state(
+                conn,
+                &copy,
+                event,
+                &at,
+                &actor,
+                serde_json::json!({ "revocation": rev.id, "decision_number": rev.decision_number }),
+            )?;
+            let target = revocations::table.filter(revocations::id.eq(rev.id));
+            if event == CopyEvent::ConfirmRevocation {
+                diesel::update(target)
+                    .set((
+                        revocations::confirmed_by.eq(officer_id),
+                        revocations::confirmed_at.eq(&at),
+                    ))
+                    .execute(conn)?;
+            } else {
+                diesel::update(target)
+                    .set((
+                        revocations::withdrawn_by.eq(officer_id),
+                        revocations::withdrawn_at.eq(&at),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(revocations::table
+                .filter(revocations::id.eq(rev.id))
+                .select(RevocationRecord::as_select())
+                .first(conn)?)
+        })
+    }
+}

@@ -1,0 +1,10 @@
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE email_links;
+DROP TABLE revocations;
+DROP TABLE signatures;
+DROP TABLE copies;
+DROP TABLE register_counters;
+DROP TABLE cases;
+DROP TABLE officers;
+DROP TABLE kiosks;
