@@ -6,9 +6,12 @@ set -euo pipefail
 # Build: the diesel backends link libsqlite3 and libpq; pkg-config finds them.
 # Tests: openssl (independent certificate and signature checks), PostgreSQL tooling
 # (pg_isready, psql, pg_virtualenv for a throwaway cluster when none is given).
+# Validators nobody here wrote (issue 3): pdfsig (poppler-utils) with an NSS trust db (certutil),
+# qpdf, zbarimg; pdftoppm renders pages for the QR check; pyHanko comes from PyPI into .tools/venv.
 PACKAGES=(
   pkg-config libsqlite3-dev libpq-dev openssl ca-certificates
   postgresql-common postgresql-client postgresql
+  poppler-utils qpdf zbar-tools libnss3-tools python3-venv python3-pip
 )
 
 missing=()
@@ -25,6 +28,14 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# pyHanko (validator) in a project-local virtualenv; pinned for repeatable verdicts.
+VENV=.tools/venv
+if ! "$VENV/bin/pyhanko" --version >/dev/null 2>&1; then
+  echo "setup: installing pyHanko into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "pyhanko==0.38.0" "pyhanko-cli==0.6.0"
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

@@ -13,12 +13,14 @@
 pub mod error;
 pub mod keys;
 pub mod pki;
+pub mod verdict;
 
 pub use error::SealError;
 pub use keys::{
     SignatureAlgorithm, Signer, SoftwareSigner, certificate_fingerprint_sha256,
     load_certificate_chain_pem, load_certificate_pem, load_private_key_pem, load_public_key_pem,
 };
+pub use verdict::{Reason, Verdict, verdict_of};
 pub use pki::{DEV_CA_COMMON_NAME, DevPkiOptions, DevPkiReport, OfficerSpec, init_dev_pki};
 /// The parsed X.509 certificate type returned by the loaders.
 pub use x509_cert::Certificate;
