@@ -21,7 +21,15 @@ run_suite() {
   psql "$TEST_DATABASE_URL" -XAtc "select 'PostgreSQL server ' || current_setting('server_version')"
   echo "== SQLite for tests: temporary files (libsqlite3 $(pkg-config --modversion sqlite3))"
   echo "== cargo test --workspace"
-  cargo test --workspace --locked --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
+  mkdir -p target
+  local log=target/test-output.log
+  local status=0
+  cargo test --workspace --locked --no-fail-fast -- --test-threads="${TEST_THREADS:-4}" 2>&1 \
+    | tee "$log" || status=$?
+  # One closing line for the whole suite (cargo prints one per test binary).
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+       END { printf "suite: %d passed, %d failed\n", p, f }' "$log"
+  return "$status"
 }
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then

@@ -116,7 +116,7 @@ impl Drop for TestDb {
 
 /// Writes a test once and runs it on SQLite and on PostgreSQL.
 ///
-/// ```ignore
+/// ```text
 /// both_backends! {
 ///     fn migrations_round_trip(db) { let mut reg = db.registry(); /* … */ }
 /// }
