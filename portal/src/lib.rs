@@ -1,11 +1,13 @@
-//! The public verification portal. Today it checks that the portal can start
-//! (`doctor`); `serve` and `verify` land with issues 3 and 5.
+//! The public verification portal. Today: `portal verify`, the offline verifier for copies
+//! (PDF files and QR texts) and `portal doctor`; the web routes land with issue 5.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use truecopy_runtime::KeyNeeds;
+use truecopy_runtime::{KeyNeeds, StartupError};
+
+pub mod verify;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +30,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the start-up checks of the portal (configuration, public keys, database, blobs).
     Doctor,
+    /// Verify a copy offline: a PDF file, or the text of its QR code (--qr). Needs no database.
+    /// Exit status 0 only for PASSED; 1 for FAILED or INDETERMINATE; 2 for bad input.
+    Verify(verify::VerifyArgs),
 }
 
 /// The keys the portal verifies with.
@@ -57,5 +62,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Verify(args) => verify::run(&cfg, &args).map_err(|e| match e {
+            verify::VerifyCliError::Usage(m) => StartupError::Usage(m).into(),
+            verify::VerifyCliError::Other(e) => e,
+        }),
     }
 }

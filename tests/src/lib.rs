@@ -10,6 +10,9 @@
 
 use std::path::PathBuf;
 
+pub mod specimens;
+pub mod validators;
+
 use diesel::PgConnection;
 use diesel::prelude::*;
 use rand_core::{OsRng, RngCore};

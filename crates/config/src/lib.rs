@@ -205,6 +205,10 @@ pub struct CenterSection {
     pub place: String,
     /// The register book number for certified copies (1–99), see Circular 01/2020.
     pub register_book: u16,
+    /// Short id of the center in QR payloads: 1–16 of `A`–`Z`, `0`–`9`, `-`.
+    pub short_id: String,
+    /// The watermark printed diagonally on every page of a copy.
+    pub watermark: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -253,6 +257,8 @@ impl Default for RawConfig {
                 name_en: "Hanoi Public Administration Service Center".into(),
                 place: "Hà Nội".into(),
                 register_book: 1,
+                short_id: "TTPVHCC-HN".into(),
+                watermark: "TTPVHCC".into(),
             },
             keys: KeysSection {
                 dir: PathBuf::from("keys/dev"),
@@ -391,6 +397,26 @@ impl Config {
                     problem: "must be 1 to 200 characters".into(),
                 });
             }
+        }
+        let sid = &raw.center.short_id;
+        if sid.is_empty()
+            || sid.len() > 16
+            || !sid
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(ConfigError::Value {
+                key: "center.short_id",
+                value: sid.chars().take(64).collect(),
+                problem: "must be 1 to 16 characters of A-Z, 0-9 and -".into(),
+            });
+        }
+        if raw.center.watermark.trim().is_empty() || raw.center.watermark.chars().count() > 40 {
+            return Err(ConfigError::Value {
+                key: "center.watermark",
+                value: raw.center.watermark.chars().take(64).collect(),
+                problem: "must be 1 to 40 characters".into(),
+            });
         }
         let public_url = url::Url::parse(&raw.portal.public_url)
             .ok()

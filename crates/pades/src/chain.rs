@@ -66,9 +66,9 @@ pub(crate) fn build(
             out.trusted = true;
             break;
         }
-        let next = pool.iter().find(|c| {
-            !path.iter().any(|p| p == c) && is_ca(c) && issued_by(c)
-        });
+        let next = pool
+            .iter()
+            .find(|c| !path.iter().any(|p| p == c) && is_ca(c) && issued_by(c));
         match next {
             Some(c) => path.push(c),
             None => break,

@@ -5,8 +5,7 @@
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
-    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo,
-    SignerInfos,
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
 use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
 use der::{Decode, Encode, Sequence};
@@ -68,7 +67,10 @@ fn alg(oid: ObjectIdentifier, null_params: bool) -> AlgorithmIdentifierOwned {
     }
 }
 
-fn attribute(oid: ObjectIdentifier, value: &impl Encode) -> der::Result<Attribute> {
+fn attribute(
+    oid: ObjectIdentifier,
+    value: &(impl der::Tagged + der::EncodeValue),
+) -> der::Result<Attribute> {
     Ok(Attribute {
         oid,
         values: SetOfVec::try_from(vec![Any::encode_from(value)?])?,
@@ -276,8 +278,8 @@ pub(crate) fn verify_signature(
             return Err(CryptoError::Unsupported);
         }
         use p256::ecdsa::signature::hazmat::PrehashVerifier;
-        let key =
-            p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(|_| CryptoError::Invalid)?;
+        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
+            .map_err(|_| CryptoError::Invalid)?;
         let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| CryptoError::Invalid)?;
         key.verify_prehash(&digest, &sig)
             .map_err(|_| CryptoError::Invalid)

@@ -18,12 +18,13 @@ use crate::syntax::{Dict, Obj, changed_keys, is_ws, obj_eq};
 const CATALOG_ALLOWED: &[&[u8]] = &[b"AcroForm", b"Version", b"Extensions", b"DSS"];
 /// AcroForm entries a further signature may add or change.
 const ACROFORM_ALLOWED: &[&[u8]] = &[b"Fields", b"SigFlags", b"DA", b"DR", b"NeedAppearances"];
-/// Objects compared per revision at most; beyond that the revision is reported as a whole.
-const MAX_OBJECTS: usize = 20_000;
+/// Objects compared over all revisions at most; beyond that a revision is reported as a whole.
+pub(crate) const MAX_OBJECTS: usize = 100_000;
 
 /// Descriptions of the changes revision `r` (≥ 1) makes to revision `r - 1` that a further
-/// signature does not explain. Empty when the update only adds a signature.
-pub(crate) fn revision_changes(doc: &Doc<'_>, r: usize) -> Vec<String> {
+/// signature does not explain. Empty when the update only adds a signature. `budget` is the
+/// number of objects that may still be compared (shared by all revisions).
+pub(crate) fn revision_changes(doc: &Doc<'_>, r: usize, budget: &mut usize) -> Vec<String> {
     let prev = r - 1;
     let mut out: Vec<String> = Vec::new();
     let mut handled: HashSet<u32> = HashSet::new();
@@ -68,11 +69,12 @@ pub(crate) fn revision_changes(doc: &Doc<'_>, r: usize) -> Vec<String> {
 
     // Every object of the update.
     let rev = &doc.revs[r];
-    for (count, &num) in rev.order.iter().enumerate() {
-        if count >= MAX_OBJECTS {
+    for &num in &rev.order {
+        if *budget == 0 || doc.over_budget() {
             out.push("too many changed objects to analyse".into());
             break;
         }
+        *budget -= 1;
         if num == 0 || handled.contains(&num) {
             continue;
         }

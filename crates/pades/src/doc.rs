@@ -2,6 +2,7 @@
 //! last `startxref` back through `/Prev`, each with its trailer and the byte offset where its
 //! revision ends (`%%EOF`). Objects are read lazily through the xref offsets.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use crate::syntax::{Dict, Obj, Parser, find, is_ws, rfind};
@@ -48,6 +49,8 @@ pub(crate) struct Doc<'a> {
     pub(crate) revs: Vec<Revision<'a>>,
     /// Some section's trailer has `/XRefStm` (a hybrid-reference file).
     pub(crate) hybrid: bool,
+    /// Bytes parsed by [`Doc::get`] so far (bounds the work on hostile files).
+    work: Cell<usize>,
 }
 
 impl<'a> Doc<'a> {
@@ -73,7 +76,9 @@ impl<'a> Doc<'a> {
         let mut hybrid = false;
         loop {
             if sections.len() >= MAX_SECTIONS || !seen.insert(offset) {
-                return Err(DocError::NotAPdf("cross-reference chain loops or is too long"));
+                return Err(DocError::NotAPdf(
+                    "cross-reference chain loops or is too long",
+                ));
             }
             let rev = parse_section(buf, offset)?;
             hybrid |= rev.trailer.get(b"XRefStm").is_some();
@@ -108,7 +113,12 @@ impl<'a> Doc<'a> {
                 _ => revs.push(sec),
             }
         }
-        Ok(Doc { buf, revs, hybrid })
+        Ok(Doc {
+            buf,
+            revs,
+            hybrid,
+            work: Cell::new(0),
+        })
     }
 
     /// The newest entry for `num` in revisions `0..=upto`.
@@ -129,14 +139,6 @@ impl<'a> Doc<'a> {
         self.get_at_depth(num, upto, 0)
     }
 
-    /// The file offset of object `num` as of revision `upto`.
-    pub(crate) fn offset_of(&self, num: u32, upto: usize) -> Option<usize> {
-        match self.entry(num, upto)? {
-            Entry::InUse { offset, .. } => Some(offset),
-            Entry::Free => None,
-        }
-    }
-
     fn get_at_depth(&self, num: u32, upto: usize, depth: usize) -> Option<Obj<'a>> {
         if depth > 2 {
             return None;
@@ -152,8 +154,20 @@ impl<'a> Doc<'a> {
                 .as_int()
                 .and_then(|v| usize::try_from(v).ok())
         };
-        let (n, g, obj) = Parser::new(self.buf, offset).indirect(&length_of)?;
+        let mut parser = Parser::new(self.buf, offset);
+        let parsed = parser.indirect(&length_of);
+        self.work.set(
+            self.work
+                .get()
+                .saturating_add(parser.pos.saturating_sub(offset)),
+        );
+        let (n, g, obj) = parsed?;
         (n == num && g == gen_).then_some(obj)
+    }
+
+    /// Whether object reads have parsed several times the file's size already.
+    pub(crate) fn over_budget(&self) -> bool {
+        self.work.get() > self.buf.len().saturating_mul(8).saturating_add(1 << 20)
     }
 
     /// Follows a reference (a few levels at most); other objects are returned as they are.
@@ -212,7 +226,9 @@ impl<'a> Doc<'a> {
 
 fn parse_section(buf: &[u8], offset: usize) -> Result<Revision<'_>, DocError> {
     if offset >= buf.len() {
-        return Err(DocError::NotAPdf("cross-reference offset beyond the end of the file"));
+        return Err(DocError::NotAPdf(
+            "cross-reference offset beyond the end of the file",
+        ));
     }
     let mut p = Parser::new(buf, offset);
     p.skip_ws();
@@ -220,16 +236,21 @@ fn parse_section(buf: &[u8], offset: usize) -> Result<Revision<'_>, DocError> {
         // `n g obj` here means a cross-reference stream.
         let mut q = Parser::new(buf, offset);
         q.skip_ws();
-        if q.uint().is_some() && {
-            q.skip_ws();
-            q.uint().is_some()
-        } && {
-            q.skip_ws();
-            q.keyword(b"obj")
-        } {
+        if q.uint().is_some()
+            && {
+                q.skip_ws();
+                q.uint().is_some()
+            }
+            && {
+                q.skip_ws();
+                q.keyword(b"obj")
+            }
+        {
             return Err(DocError::XrefStream);
         }
-        return Err(DocError::NotAPdf("startxref does not point to a cross-reference table"));
+        return Err(DocError::NotAPdf(
+            "startxref does not point to a cross-reference table",
+        ));
     }
     let mut entries = HashMap::new();
     let mut order = Vec::new();

@@ -23,7 +23,9 @@ pub enum PadesError {
     FieldExists(String),
 
     /// The CMS signature is larger than the space reserved for it.
-    #[error("the signature needs {needed} bytes but only {reserve} are reserved (raise SignOptions::reserve)")]
+    #[error(
+        "the signature needs {needed} bytes but only {reserve} are reserved (raise SignOptions::reserve)"
+    )]
     ReserveTooSmall {
         /// Bytes of DER the CMS needs.
         needed: usize,

@@ -13,6 +13,8 @@ use crate::syntax::{Dict, Obj, text_string, write_dict, write_obj};
 const BYTE_RANGE_WIDTH: usize = 60;
 /// Default space reserved for the CMS signature (bytes of DER; twice that in hex).
 pub const DEFAULT_RESERVE: usize = 8192;
+/// Bytes copied and hashed at a time.
+const COPY_CHUNK: usize = 64 * 1024;
 /// Widget annotation flags: Print (4) + Locked (128).
 const WIDGET_FLAGS: &str = "132";
 
@@ -110,7 +112,11 @@ fn malformed(what: &str) -> PadesError {
 /// first page, and the `/AcroForm` (keeping existing fields, `/SigFlags 3`). Reads only the
 /// cross-reference tables and the objects it rewrites. Files with cross-reference streams
 /// or encryption give [`PadesError::Unsupported`].
-pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u8>, PadesError> {
+pub fn sign_pdf(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    opts: &SignOptions,
+) -> Result<Vec<u8>, PadesError> {
     validate(opts)?;
     let doc = Doc::parse(pdf).map_err(doc_error)?;
     if doc.hybrid {
@@ -283,24 +289,23 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
         format!(" /Prev {prev_xref}>>\nstartxref\n{xref_offset}\n%%EOF\n").as_bytes(),
     );
 
-    // Assemble, fill in /ByteRange, hash, sign, fill in /Contents.
-    let mut out = Vec::with_capacity(base + upd.len());
-    out.extend_from_slice(pdf);
-    out.extend_from_slice(&upd);
-    let total = out.len();
-    let range = format!(
-        "0 {contents_start} {contents_end} {}",
-        total - contents_end
-    );
+    // Fill in /ByteRange, then copy and hash in one pass (each chunk is hashed while it is
+    // still in cache), sign, fill in /Contents.
+    let total = base + upd.len();
+    let range = format!("0 {contents_start} {contents_end} {}", total - contents_end);
     if range.len() > BYTE_RANGE_WIDTH {
         return Err(PadesError::Unsupported("file too large".into()));
     }
-    let at = base + byte_range_at;
-    out[at..at + range.len()].copy_from_slice(range.as_bytes());
-
+    upd[byte_range_at..byte_range_at + range.len()].copy_from_slice(range.as_bytes());
+    let mut out = Vec::with_capacity(total);
     let mut h = Sha256::new();
-    h.update(&out[..contents_start]);
-    h.update(&out[contents_end..]);
+    for chunk in pdf.chunks(COPY_CHUNK) {
+        out.extend_from_slice(chunk);
+        h.update(chunk);
+    }
+    h.update(&upd[..contents_start - base]);
+    h.update(&upd[contents_end - base..]);
+    out.extend_from_slice(&upd);
     let digest = h.finalize();
     let cms = cms_sig::build(signer, &digest)?;
     if cms.len() > opts.reserve {

@@ -21,7 +21,10 @@ pub(crate) enum Obj<'a> {
     /// A name without the leading `/`, as written (may contain `#xx` escapes).
     Name(&'a [u8]),
     /// A string token including its delimiters (`(...)` or `<...>`); `start` is its offset.
-    Str { raw: &'a [u8], start: usize },
+    Str {
+        raw: &'a [u8],
+        start: usize,
+    },
     Array(Vec<Obj<'a>>),
     Dict(Dict<'a>),
     Ref(u32, u16),
@@ -35,10 +38,7 @@ pub(crate) struct Dict<'a>(pub(crate) Vec<(&'a [u8], Obj<'a>)>);
 
 impl<'a> Dict<'a> {
     pub(crate) fn get(&self, key: &[u8]) -> Option<&Obj<'a>> {
-        self.0
-            .iter()
-            .find(|(k, _)| name_eq(k, key))
-            .map(|(_, v)| v)
+        self.0.iter().find(|(k, _)| name_eq(k, key)).map(|(_, v)| v)
     }
 
     /// Sets (replacing in place) or appends an entry.
@@ -303,7 +303,8 @@ impl<'a> Parser<'a> {
     /// Consumes `kw` if the next token is exactly that keyword.
     pub(crate) fn keyword(&mut self, kw: &[u8]) -> bool {
         let end = self.pos + kw.len();
-        if self.buf.get(self.pos..end) == Some(kw) && self.buf.get(end).is_none_or(|&c| !is_regular(c))
+        if self.buf.get(self.pos..end) == Some(kw)
+            && self.buf.get(end).is_none_or(|&c| !is_regular(c))
         {
             self.pos = end;
             true
@@ -405,10 +406,7 @@ impl<'a> Parser<'a> {
             b'0'..=b'9' | b'+' | b'-' | b'.' => {
                 let start = self.pos;
                 self.pos += 1;
-                while self
-                    .peek()
-                    .is_some_and(|c| c.is_ascii_digit() || c == b'.')
-                {
+                while self.peek().is_some_and(|c| c.is_ascii_digit() || c == b'.') {
                     self.pos += 1;
                 }
                 let raw = &self.buf[start..self.pos];
@@ -422,8 +420,10 @@ impl<'a> Parser<'a> {
                     if let Some(g) = self.uint() {
                         self.skip_ws();
                         if self.keyword(b"R")
-                            && let (Some(n), Ok(g)) =
-                                (parse_int(raw).and_then(|n| u32::try_from(n).ok()), u16::try_from(g))
+                            && let (Some(n), Ok(g)) = (
+                                parse_int(raw).and_then(|n| u32::try_from(n).ok()),
+                                u16::try_from(g),
+                            )
                         {
                             return Some(Obj::Ref(n, g));
                         }
@@ -513,14 +513,21 @@ impl<'a> Parser<'a> {
             let data_end = declared
                 .and_then(|len| data_start.checked_add(len))
                 .filter(|&end| end <= self.buf.len() && self.ends_stream_at(end))
-                .or_else(|| find(self.buf, b"endstream", data_start).map(|e| trim_eol(self.buf, data_start, e)))?;
+                .or_else(|| {
+                    find(self.buf, b"endstream", data_start)
+                        .map(|e| trim_eol(self.buf, data_start, e))
+                })?;
             self.pos = data_end;
             self.skip_ws();
             if !self.keyword(b"endstream") {
                 return None;
             }
             let Obj::Dict(dict) = obj else { return None };
-            return Some((num, gen_, Obj::Stream(dict, &self.buf[data_start..data_end])));
+            return Some((
+                num,
+                gen_,
+                Obj::Stream(dict, &self.buf[data_start..data_end]),
+            ));
         }
         self.pos = save;
         Some((num, gen_, obj))
@@ -553,7 +560,10 @@ pub(crate) fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let first = needle[0];
     let mut i = from;
     while i + needle.len() <= hay.len() {
-        match hay[i..hay.len() - needle.len() + 1].iter().position(|&c| c == first) {
+        match hay[i..hay.len() - needle.len() + 1]
+            .iter()
+            .position(|&c| c == first)
+        {
             None => return None,
             Some(p) => {
                 let at = i + p;
@@ -656,7 +666,9 @@ pub(crate) fn obj_eq(a: &Obj<'_>, b: &Obj<'_>) -> bool {
     match (a, b) {
         (Obj::Null, Obj::Null) => true,
         (Obj::Bool(x), Obj::Bool(y)) => x == y,
-        (Obj::Num(x), Obj::Num(y)) => x == y || matches!((a.as_f64(), b.as_f64()), (Some(p), Some(q)) if p == q),
+        (Obj::Num(x), Obj::Num(y)) => {
+            x == y || matches!((a.as_f64(), b.as_f64()), (Some(p), Some(q)) if p == q)
+        }
         (Obj::Name(x), Obj::Name(y)) => decode_name(x) == decode_name(y),
         (Obj::Str { raw: x, .. }, Obj::Str { raw: y, .. }) => {
             x == y || decode_string(x) == decode_string(y)
@@ -726,7 +738,9 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for s in ["<<", "<</A", "[1 2", "(abc", "<4", "1 0", "/", "<<//>>", "-", "+.", "<<>"] {
+        for s in [
+            "<<", "<</A", "[1 2", "(abc", "<4", "1 0", "/", "<<//>>", "-", "+.", "<<>",
+        ] {
             let _ = Parser::new(s.as_bytes(), 0).object();
         }
         let deep = "[".repeat(10_000);

@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use der::Decode;
 use der::Encode;
 use der::asn1::{ObjectIdentifier, OctetString};
-use der::Decode;
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -26,8 +26,8 @@ use crate::syntax::{Dict, Obj, decode_hex_lenient};
 pub const MAX_PDF_SIZE: usize = 64 << 20;
 /// At most this many signatures are checked.
 const MAX_SIGNATURES: usize = 32;
-/// At most this many form-field nodes are visited per revision.
-const MAX_FIELD_NODES: usize = 4096;
+/// At most this many form-field nodes are visited (all revisions together).
+const MAX_FIELD_NODES: usize = 20_000;
 
 /// The root certificates signatures must chain to.
 #[derive(Debug, Clone, Default)]
@@ -124,7 +124,7 @@ pub fn verify_pdf(bytes: &[u8], trust: &TrustStore, now: OffsetDateTime) -> PdfR
         Err(DocError::NotAPdf(_)) => return PdfReport::failed(Reason::NotAPdf, 0, None),
         // Cross-reference streams are not read: nothing can be established.
         Err(DocError::XrefStream) => {
-            return PdfReport::failed(Reason::UnsupportedAlgorithm, 0, None);
+            return PdfReport::failed(Reason::UnsupportedStructure, 0, None);
         }
     };
     let top = doc.revs.len() - 1;
@@ -142,12 +142,13 @@ pub fn verify_pdf(bytes: &[u8], trust: &TrustStore, now: OffsetDateTime) -> PdfR
         return PdfReport::failed(Reason::NotSigned, doc.revs.len(), info_keywords);
     }
     // Changes of each later revision, computed once.
+    let mut budget = diff::MAX_OBJECTS;
     let changes: Vec<Vec<String>> = (0..doc.revs.len())
         .map(|r| {
             if r == 0 {
                 Vec::new()
             } else {
-                diff::revision_changes(&doc, r)
+                diff::revision_changes(&doc, r, &mut budget)
             }
         })
         .collect();
@@ -189,6 +190,7 @@ struct Found<'a> {
 fn find_signatures<'a>(doc: &Doc<'a>) -> Vec<Found<'a>> {
     let mut out = Vec::new();
     let mut seen: HashSet<usize> = HashSet::new();
+    let mut nodes = 0;
     for r in (0..doc.revs.len()).rev() {
         let Some((_, cat)) = doc.catalog(r) else {
             continue;
@@ -205,7 +207,6 @@ fn find_signatures<'a>(doc: &Doc<'a>) -> Vec<Found<'a>> {
             .map(|f| (f, String::new(), false, 0))
             .collect();
         let mut visited: HashSet<u32> = HashSet::new();
-        let mut nodes = 0;
         while let Some((obj, parent, parent_sig, depth)) = stack.pop() {
             nodes += 1;
             if nodes > MAX_FIELD_NODES || depth > 32 || out.len() >= MAX_SIGNATURES {
@@ -263,12 +264,15 @@ fn check(
     let buf = doc.buf;
     let sig = &found.sig;
     let mut reasons: Vec<Reason> = Vec::new();
-    let mut add = |reasons: &mut Vec<Reason>, r: Reason| {
+    let add = |reasons: &mut Vec<Reason>, r: Reason| {
         if !reasons.contains(&r) {
             reasons.push(r);
         }
     };
-    let signing_time = sig.get(b"M").and_then(Obj::text).and_then(|m| parse_pdf_date(&m));
+    let signing_time = sig
+        .get(b"M")
+        .and_then(Obj::text)
+        .and_then(|m| parse_pdf_date(&m));
     let mut report = SignatureReport {
         field: found.field.clone(),
         signer_subject: String::new(),
@@ -357,7 +361,9 @@ fn check(
     }
 
     // The CMS.
-    let hex = c_raw.get(1..c_raw.len().saturating_sub(1)).unwrap_or_default();
+    let hex = c_raw
+        .get(1..c_raw.len().saturating_sub(1))
+        .unwrap_or_default();
     let der = decode_hex_lenient(hex);
     let Some(cms) = cms_sig::parse(&der) else {
         add(&mut reasons, Reason::SignatureMalformed);
@@ -388,7 +394,12 @@ fn check(
         add(&mut reasons, Reason::SignatureMalformed);
         return finish(report, reasons, end);
     };
-    let attr = |oid: ObjectIdentifier| attrs.iter().find(|a| a.oid == oid).and_then(|a| a.values.get(0));
+    let attr = |oid: ObjectIdentifier| {
+        attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .and_then(|a| a.values.get(0))
+    };
     let content_type_ok = attr(OID_CONTENT_TYPE)
         .and_then(|v| v.decode_as::<ObjectIdentifier>().ok())
         .is_some_and(|o| o == OID_DATA);
@@ -409,10 +420,7 @@ fn check(
             .and_then(|d| SigningCertificateV2::from_der(&d).ok())
             .is_some_and(|sc| {
                 sc.certs.first().is_some_and(|id| {
-                    let alg = id
-                        .hash_algorithm
-                        .as_ref()
-                        .map_or(OID_SHA256, |a| a.oid);
+                    let alg = id.hash_algorithm.as_ref().map_or(OID_SHA256, |a| a.oid);
                     cms_sig::hash(&alg, &[&cert_der]).as_deref() == Some(id.cert_hash.as_bytes())
                 })
             });

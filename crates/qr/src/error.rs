@@ -15,8 +15,9 @@ pub enum QrError {
     Signing(String),
     /// The text needs a larger QR symbol than the format allows.
     #[error(
-        "the QR text is {bytes} bytes and does not fit a QR code of version {max_version} at \
-         error correction M; shorten the portal's public URL or the center id"
+        "the QR text is {bytes} bytes and does not fit a QR code of version {max_version} or \
+         lower at the chosen error correction level; shorten the portal's public URL or the \
+         center id"
     )]
     TooLong { bytes: usize, max_version: u8 },
     /// Any other failure of the QR encoder.

@@ -177,7 +177,8 @@ impl QrKeys {
                 let raw = URL_SAFE_NO_PAD
                     .decode(field(name).ok_or_else(|| bad("missing coordinate"))?)
                     .map_err(|e| bad(&e.to_string()))?;
-                raw.try_into().map_err(|_| bad("a coordinate is not 32 bytes"))
+                raw.try_into()
+                    .map_err(|_| bad("a coordinate is not 32 bytes"))
             };
             let (x, y) = (coord("x")?, coord("y")?);
             let point = p256::EncodedPoint::from_affine_coordinates(&x.into(), &y.into(), false);

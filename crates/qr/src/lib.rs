@@ -22,10 +22,10 @@ mod verify;
 
 pub use error::QrError;
 pub use keys::{KID_LEN, QrKeys, QrSigner, kid_of, kid_of_public_pem};
-pub use matrix::{MAX_QR_VERSION, QUIET_ZONE_MODULES, QrEcLevel, QrMatrix, qr_matrix, qr_matrix_at};
-pub use payload::{
-    MAX_CENTER_LEN, MAX_PAGE_COUNT, PAGES_DIGEST_LEN, PAYLOAD_VERSION, QrPayload,
+pub use matrix::{
+    MAX_QR_VERSION, QUIET_ZONE_MODULES, QrEcLevel, QrMatrix, qr_matrix, qr_matrix_at,
 };
+pub use payload::{MAX_CENTER_LEN, MAX_PAGE_COUNT, PAGES_DIGEST_LEN, PAYLOAD_VERSION, QrPayload};
 pub use verify::{MAX_INPUT_LEN, QrReport, verify_qr_text, verify_token};
 
 /// The text to put in the QR code: `{public_url}/c/{code}?t={jws}`.

@@ -70,7 +70,11 @@ pub fn qr_matrix_at(text: &str, level: QrEcLevel) -> Result<QrMatrix, QrError> {
         _ => return Err(too_long()),
     }
     let width = code.width();
-    let dark: Vec<bool> = code.into_colors().into_iter().map(|c| c == Color::Dark).collect();
+    let dark: Vec<bool> = code
+        .into_colors()
+        .into_iter()
+        .map(|c| c == Color::Dark)
+        .collect();
     if dark.len() != width * width {
         return Err(QrError::Encode("unexpected module count".into()));
     }

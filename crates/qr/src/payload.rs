@@ -118,8 +118,11 @@ impl QrPayload {
             ));
         }
         let n = self.register_number.to_string();
-        if RegisterNumber::from_str(&n).ok() != Some(self.register_number) {
-            return bad(format!("register number {n} does not read back"));
+        if RegisterNumber::from_str(&n).ok() != Some(self.register_number)
+            || parse_compact_register(&compact_register(&self.register_number))
+                != Some(self.register_number)
+        {
+            return bad(format!("register number {n} is not valid"));
         }
         Ok(())
     }
@@ -128,7 +131,7 @@ impl QrPayload {
         Claims {
             v: self.version,
             c: self.code.as_str().to_string(),
-            n: self.register_number.to_string(),
+            n: compact_register(&self.register_number),
             t: self.document_type.as_str().to_string(),
             d: self.issue_date.clone(),
             i: self.center.clone(),
@@ -146,10 +149,7 @@ impl QrPayload {
         if code.as_str() != c.c {
             return None;
         }
-        let register_number = RegisterNumber::from_str(&c.n).ok()?;
-        if register_number.to_string() != c.n {
-            return None;
-        }
+        let register_number = parse_compact_register(&c.n)?;
         let document_type = DocumentType::from_str(&c.t).ok()?;
         let digest = URL_SAFE_NO_PAD.decode(&c.p).ok()?;
         let pages_digest: [u8; PAGES_DIGEST_LEN] = digest.try_into().ok()?;
@@ -180,6 +180,27 @@ pub(crate) struct Claims {
     pub i: String,
     pub p: String,
     pub k: u32,
+}
+
+/// The register number in the claims: `{seq}/{book}/{year}`, decimal, no padding
+/// (`000123/Q01/2026-SCT/BS` is `123/1/2026`; the rest of the printed form is constant).
+fn compact_register(n: &RegisterNumber) -> String {
+    format!("{}/{}/{}", n.seq, n.book, n.year)
+}
+
+fn parse_compact_register(s: &str) -> Option<RegisterNumber> {
+    if s.len() > 40 {
+        return None;
+    }
+    let mut parts = s.split('/');
+    let (Some(seq), Some(book), Some(year), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let n = RegisterNumber::new(year.parse().ok()?, book.parse().ok()?, seq.parse().ok()?);
+    // Canonical only: no sign, no leading zero, a real register number.
+    (compact_register(&n) == s && n.seq >= 1 && (1000..=9999).contains(&n.year)).then_some(n)
 }
 
 fn truncate(s: &str) -> String {
@@ -245,7 +266,9 @@ mod hex_digest {
         s.serialize_str(&hex::encode(d))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; PAGES_DIGEST_LEN], D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<[u8; PAGES_DIGEST_LEN], D::Error> {
         let text = String::deserialize(d)?;
         let mut out = [0u8; PAGES_DIGEST_LEN];
         hex::decode_to_slice(&text, &mut out).map_err(serde::de::Error::custom)?;
@@ -276,6 +299,26 @@ mod tests {
             "",
         ] {
             assert!(!valid_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn compact_register_numbers() {
+        let n = RegisterNumber::new(2026, 1, 123);
+        assert_eq!(compact_register(&n), "123/1/2026");
+        assert_eq!(parse_compact_register("123/1/2026"), Some(n));
+        for bad in [
+            "0123/1/2026",
+            "123/01/2026",
+            "+123/1/2026",
+            "0/1/2026",
+            "123/1/26",
+            "123/1/2026/",
+            "123/1",
+            "123/70000/2026",
+            "",
+        ] {
+            assert_eq!(parse_compact_register(bad), None, "{bad}");
         }
     }
 

@@ -158,8 +158,8 @@ pub fn verify_token(jws: &str, keys: &QrKeys) -> QrReport {
         return QrReport::malformed();
     }
     // A truncated token usually loses part of its signature.
-    let signature_ok = s64.len() == SIGNATURE_B64_LEN
-        && URL_SAFE_NO_PAD.decode(s64).is_ok_and(|s| s.len() == 64);
+    let signature_ok =
+        s64.len() == SIGNATURE_B64_LEN && URL_SAFE_NO_PAD.decode(s64).is_ok_and(|s| s.len() == 64);
     if !signature_ok {
         let mut report = QrReport::malformed();
         report.kid = Some(header.kid);
@@ -173,12 +173,8 @@ pub fn verify_token(jws: &str, keys: &QrKeys) -> QrReport {
     let Some(message) = jws.get(..h64.len() + 1 + c64.len()) else {
         return QrReport::malformed();
     };
-    let verified = jsonwebtoken::crypto::verify(
-        s64,
-        message.as_bytes(),
-        &trusted.decoding,
-        Algorithm::ES256,
-    );
+    let verified =
+        jsonwebtoken::crypto::verify(s64, message.as_bytes(), &trusted.decoding, Algorithm::ES256);
     let mut report = match verified {
         Ok(true) => QrReport::new(Vec::new()),
         Ok(false) => QrReport::new(vec![Reason::QrSignatureInvalid]),

@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{DevKeys, payload, public_url};
+use common::{DevKeys, example_signer, payload, public_url};
 use truecopy_domain::{DocumentType, RegisterNumber};
 use truecopy_qr::{
     MAX_CENTER_LEN, MAX_QR_VERSION, QUIET_ZONE_MODULES, QrEcLevel, QrError, QrMatrix, QrPayload,
@@ -14,23 +14,25 @@ use truecopy_qr::{
 
 const ZBARIMG: &str = "/usr/bin/zbarimg";
 
+/// The doc's example URL (deterministic: fixed key, RFC 6979 signatures).
 fn realistic_text() -> String {
-    let k = DevKeys::new();
     let p = payload();
-    let jws = k.signer().sign(&p).expect("sign");
+    let jws = example_signer().sign(&p).expect("sign");
     qr_text(&public_url(), &p, &jws)
 }
 
 /// Writes the symbol as an 8-bit grayscale PNG, `size` × `size` pixels including a 4-module
-/// quiet zone, sampling modules nearest-neighbour (modules may be fractional pixels).
+/// quiet zone, sampling modules nearest-neighbour: each pixel takes the module under its centre
+/// (modules may be fractional pixels).
 fn write_png(m: &QrMatrix, size: u32, path: &Path) {
     let modules = m.width + 2 * QUIET_ZONE_MODULES;
     let size_us = size as usize;
+    let nearest = |p: usize| (2 * p + 1) * modules / (2 * size_us);
     let mut pixels = vec![255u8; size_us * size_us];
     for py in 0..size_us {
-        let my = py * modules / size_us;
+        let my = nearest(py);
         for px in 0..size_us {
-            let mx = px * modules / size_us;
+            let mx = nearest(px);
             let dark = mx >= QUIET_ZONE_MODULES
                 && my >= QUIET_ZONE_MODULES
                 && m.is_dark(mx - QUIET_ZONE_MODULES, my - QUIET_ZONE_MODULES);
@@ -133,7 +135,10 @@ fn too_long_is_an_error() {
     let text = format!("https://saoy.hanoi.gov.vn/c/X?t={}", "a".repeat(420));
     assert!(matches!(
         qr_matrix(&text),
-        Err(QrError::TooLong { max_version: 15, .. })
+        Err(QrError::TooLong {
+            max_version: 15,
+            ..
+        })
     ));
     assert!(matches!(
         qr_matrix(&"a".repeat(100_000)),
@@ -171,29 +176,30 @@ fn zbarimg_decodes_a_30mm_print_at_150_dpi() {
             zbar(&path).as_deref() == Some(text.as_str())
         };
         let at_177 = decodes(177);
-        // Smallest size that decodes, and the largest that fails below 177.
-        let mut smallest = None;
-        let mut first_failure = None;
-        for size in (60..=177).rev() {
-            if decodes(size) {
-                smallest = Some(size);
-            } else if first_failure.is_none() {
-                first_failure = Some(size);
-            }
-        }
+        // Every size from 1 px per module to 240 px: which decode?
+        let lowest = u32::try_from(modules).expect("modules");
+        let sizes: Vec<u32> = (lowest..=240).collect();
+        let ok: Vec<u32> = sizes.iter().copied().filter(|&s| decodes(s)).collect();
+        let failing: Vec<u32> = sizes.iter().copied().filter(|s| !ok.contains(s)).collect();
+        let all_from = sizes
+            .iter()
+            .rev()
+            .take_while(|s| ok.contains(s))
+            .last()
+            .copied()
+            .unwrap_or(0);
         let mm = |px: u32| f64::from(px) * 25.4 / 150.0;
         println!(
             "EC {name}: version {}, {modules} modules with quiet zone; 177 px (30 mm @150 dpi, \
-             {:.2} px/module): {}; all sizes decode down to {} px ({:.1} mm); smallest decoding \
-             {} px ({:.1} mm, {:.2} px/module)",
+             {:.2} px/module): {}; smallest decoding {} px ({:.1} mm); every size decodes from \
+             {all_from} px ({:.1} mm, {:.2} px/module) to 240 px; failing sizes: {failing:?}",
             m.version(),
             177.0 / modules as f64,
             if at_177 { "decodes" } else { "FAILS" },
-            first_failure.map_or(60, |f| f + 1),
-            mm(first_failure.map_or(60, |f| f + 1)),
-            smallest.unwrap_or(0),
-            mm(smallest.unwrap_or(0)),
-            f64::from(smallest.unwrap_or(0)) / modules as f64,
+            ok.first().copied().unwrap_or(0),
+            mm(ok.first().copied().unwrap_or(0)),
+            mm(all_from),
+            f64::from(all_from) / modules as f64,
         );
         if level == QrEcLevel::M {
             assert!(at_177, "the 30 mm / 150 dpi rendering must decode");

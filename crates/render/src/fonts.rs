@@ -73,12 +73,6 @@ impl Face {
         units as f32 / upm * size
     }
 
-    /// Largest size ≤ `max` at which `text` fits in `avail` points.
-    pub(crate) fn fit(&self, text: &str, max: f32, avail: f32) -> f32 {
-        let w1 = self.width(text, 1.0);
-        if w1 <= 0.0 { max } else { (avail / w1).min(max) }
-    }
-
     /// Greedy word wrap into lines no wider than `avail` points at `size`. Words longer
     /// than a line are split by characters.
     pub(crate) fn wrap(&self, text: &str, size: f32, avail: f32) -> Vec<String> {
@@ -171,7 +165,9 @@ mod tests {
     #[test]
     fn wrap_respects_width() {
         let f = faces().unwrap();
-        let lines = f.regular.wrap("một hai ba bốn năm sáu bảy tám chín mười", 10.0, 60.0);
+        let lines = f
+            .regular
+            .wrap("một hai ba bốn năm sáu bảy tám chín mười", 10.0, 60.0);
         assert!(lines.len() > 2);
         for l in &lines {
             assert!(f.regular.width(l, 10.0) <= 60.0, "{l}");

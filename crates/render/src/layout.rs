@@ -2,8 +2,9 @@
 //! number), the watermark and the certification statement page.
 
 use printpdf::{
-    Color, ExtendedGraphicsStateId, FontId, Greyscale, Op, PaintMode, PdfFontHandle, Point, Pt,
-    Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    Color, CurTransMat, DictItem, ExtendedGraphicsStateId, ExternalStream, ExternalXObject, FontId,
+    Greyscale, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    WindingOrder, XObjectId, XObjectTransform,
 };
 
 use crate::fonts::{Face, Faces, clean};
@@ -55,13 +56,23 @@ impl Ctx<'_> {
     }
 
     /// One line of text with its baseline starting at (x, y). `text` must be cleaned.
-    fn text(&self, ops: &mut Vec<Op>, w: Weight, size: f32, x: f32, y: f32, grey: f32, text: &str) {
+    fn text(
+        &self,
+        ops: &mut Vec<Op>,
+        w: Weight,
+        size: f32,
+        (x, y): (f32, f32),
+        grey: f32,
+        text: &str,
+    ) {
         if text.is_empty() {
             return;
         }
         ops.extend([
             Op::StartTextSection,
-            Op::SetFillColor { col: grey_col(grey) },
+            Op::SetFillColor {
+                col: grey_col(grey),
+            },
             Op::SetFont {
                 font: PdfFontHandle::External(self.font(w).clone()),
                 size: Pt(size),
@@ -111,35 +122,83 @@ pub(crate) fn qr_side(qr: &QrMatrix) -> f32 {
     (qr.width + 2 * QR_QUIET) as f32 * qr_module(qr)
 }
 
-/// Draws the QR with its lower-left quiet-zone corner at (x, y): a white square for the
-/// quiet zone, then one black rectangle per horizontal run of dark modules.
-fn draw_qr(ops: &mut Vec<Op>, qr: &QrMatrix, x: f32, y: f32) {
-    let m = qr_module(qr);
-    let side = qr_side(qr);
-    ops.push(Op::SaveGraphicsState);
-    ops.push(Op::SetFillColor { col: grey_col(1.0) });
-    fill_rect(ops, x, y, side, side);
-    ops.push(Op::SetFillColor {
-        col: grey_col(BLACK),
-    });
-    let x0 = x + QR_QUIET as f32 * m;
-    let top = y + side - QR_QUIET as f32 * m;
+/// Resource name of the QR form XObject shared by all pages.
+pub(crate) const QR_XOBJECT: &str = "QR";
+
+/// The QR as a form XObject in module units (quiet zone included, so its box is
+/// `n × n` with `n = width + 8`): a white square, then one rectangle per horizontal run of
+/// dark modules, filled together (no seams between rows). Drawn once, placed on every page.
+pub(crate) fn qr_form(qr: &QrMatrix) -> ExternalXObject {
+    use std::fmt::Write as _;
+    let n = qr.width + 2 * QR_QUIET;
+    let mut c = String::with_capacity(qr.dark.len() * 3);
+    let _ = writeln!(c, "1 g 0 0 {n} {n} re f 0 g");
     for (r, row) in qr.dark.chunks_exact(qr.width).enumerate() {
-        let ry = top - (r + 1) as f32 * m;
-        let mut c = 0;
-        while c < qr.width {
-            if !row[c] {
-                c += 1;
+        let y = n - QR_QUIET - 1 - r;
+        let mut k = 0;
+        while k < qr.width {
+            if !row[k] {
+                k += 1;
                 continue;
             }
-            let start = c;
-            while c < qr.width && row[c] {
-                c += 1;
+            let start = k;
+            while k < qr.width && row[k] {
+                k += 1;
             }
-            fill_rect(ops, x0 + start as f32 * m, ry, (c - start) as f32 * m, m);
+            let _ = writeln!(c, "{} {y} {} 1 re", start + QR_QUIET, k - start);
         }
     }
-    ops.push(Op::RestoreGraphicsState);
+    c.push_str("f\n");
+    let name = |v: &str| DictItem::Name(v.as_bytes().to_vec());
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    ExternalXObject {
+        stream: ExternalStream {
+            dict: [
+                ("Type".to_owned(), name("XObject")),
+                ("Subtype".to_owned(), name("Form")),
+                (
+                    "BBox".to_owned(),
+                    DictItem::Array(vec![
+                        DictItem::Int(0),
+                        DictItem::Int(0),
+                        DictItem::Int(n),
+                        DictItem::Int(n),
+                    ]),
+                ),
+                (
+                    "Resources".to_owned(),
+                    DictItem::Dict {
+                        map: Default::default(),
+                    },
+                ),
+            ]
+            .into(),
+            content: c.into_bytes(),
+            compress: true,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    }
+}
+
+/// Places the QR form with its lower-left quiet-zone corner at (x, y).
+fn draw_qr(ops: &mut Vec<Op>, qr: &QrMatrix, x: f32, y: f32) {
+    let m = qr_module(qr);
+    ops.extend([
+        Op::SaveGraphicsState,
+        Op::SetTransformationMatrix {
+            matrix: CurTransMat::Raw([m, 0.0, 0.0, m, x, y]),
+        },
+        Op::UseXobject {
+            id: XObjectId(QR_XOBJECT.to_owned()),
+            transform: XObjectTransform {
+                no_auto_scale: true,
+                ..Default::default()
+            },
+        },
+        Op::RestoreGraphicsState,
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -154,94 +213,236 @@ pub(crate) struct BandText {
     pub(crate) pages: usize,
 }
 
+/// One line of the band: one or more runs on the same baseline (a label, then a value).
+#[derive(Debug, Clone)]
 struct Line {
-    weight: Weight,
+    runs: Vec<(Weight, String)>,
     size: f32,
     grey: f32,
-    text: String,
     /// Extra space above this line.
     gap: f32,
 }
 
-fn band_lines(ctx: &Ctx<'_>, t: &BandText) -> Vec<Line> {
-    let r = |size, grey, gap, s: &str| Line {
-        weight: Weight::Regular,
-        size,
-        grey,
-        text: clean(&ctx.faces.regular, s),
-        gap,
+impl Line {
+    fn one(weight: Weight, size: f32, grey: f32, gap: f32, text: String) -> Self {
+        Line {
+            runs: vec![(weight, text)],
+            size,
+            grey,
+            gap,
+        }
+    }
+
+    fn width_1pt(&self, ctx: &Ctx<'_>) -> f32 {
+        let space = ctx.faces.regular.width(" ", 1.0);
+        let words: f32 = self
+            .runs
+            .iter()
+            .map(|(w, t)| ctx.face(*w).width(t, 1.0))
+            .sum();
+        words + space * (self.runs.len().saturating_sub(1)) as f32
+    }
+
+    /// Shrinks the line to fit `avail`; returns the ratio of the new size to the old.
+    fn fit(&mut self, ctx: &Ctx<'_>, avail: f32) -> f32 {
+        let w = self.width_1pt(ctx);
+        let old = self.size;
+        if w > 0.0 {
+            self.size = self.size.min(avail / w);
+        }
+        self.size / old
+    }
+
+    fn height(&self) -> f32 {
+        self.gap + self.size * 1.25
+    }
+}
+
+/// Wraps `text` into lines of one run each.
+fn wrapped(
+    ctx: &Ctx<'_>,
+    w: Weight,
+    size: f32,
+    grey: f32,
+    gap: f32,
+    avail: f32,
+    text: &str,
+) -> Vec<Line> {
+    let face = ctx.face(w);
+    let text = clean(face, text);
+    face.wrap(&text, size, avail)
+        .into_iter()
+        .enumerate()
+        .map(|(k, l)| Line::one(w, size, grey, if k == 0 { gap } else { 0.0 }, l))
+        .collect()
+}
+
+const HEAD_VI: &str = "BẢN SAO ĐIỆN TỬ CHỨNG THỰC TỪ BẢN CHÍNH";
+const HEAD_EN: &str = "Electronic copy certified from the original";
+const SCAN_HINT: &str = "Quét mã QR để kiểm tra bản sao / Scan the QR code to verify this copy";
+const CODE_SIZE: f32 = 10.0;
+
+fn page_line(ctx: &Ctx<'_>, t: &BandText) -> Line {
+    let s = format!("Trang / Page {}/{}", t.page, t.pages);
+    Line::one(
+        Weight::Regular,
+        7.0,
+        BLACK,
+        3.0,
+        clean(&ctx.faces.regular, &s),
+    )
+}
+
+/// All eight lines, one value per line: for the text block beside the QR on wide pages.
+fn wide_lines(ctx: &Ctx<'_>, t: &BandText) -> Vec<Line> {
+    let r = |size, grey, gap, s: &str| {
+        Line::one(
+            Weight::Regular,
+            size,
+            grey,
+            gap,
+            clean(&ctx.faces.regular, s),
+        )
     };
-    let b = |size, gap, s: &str| Line {
-        weight: Weight::Bold,
-        size,
-        grey: BLACK,
-        text: clean(&ctx.faces.bold, s),
-        gap,
-    };
+    let b =
+        |size, gap, s: &str| Line::one(Weight::Bold, size, BLACK, gap, clean(&ctx.faces.bold, s));
     vec![
-        b(7.5, 0.0, "BẢN SAO ĐIỆN TỬ CHỨNG THỰC TỪ BẢN CHÍNH"),
-        r(6.5, GREY, 0.0, "Electronic copy certified from the original"),
+        b(7.5, 0.0, HEAD_VI),
+        r(6.5, GREY, 0.0, HEAD_EN),
         r(7.0, BLACK, 4.0, "Mã xác thực / Verification code:"),
-        b(10.0, 0.0, &t.code),
+        b(CODE_SIZE, 0.0, &t.code),
         r(7.0, BLACK, 3.0, "Số chứng thực / Register number:"),
         b(9.0, 0.0, &t.register),
-        r(7.0, BLACK, 3.0, &format!("Trang / Page {}/{}", t.page, t.pages)),
-        r(
-            6.5,
-            GREY,
-            3.0,
-            "Quét mã QR để kiểm tra bản sao / Scan the QR code to verify this copy",
-        ),
+        page_line(ctx, t),
+        r(6.5, GREY, 3.0, SCAN_HINT),
     ]
 }
 
-/// Fits every line into `avail` points; returns the block height and the smallest ratio of
-/// fitted to nominal size of the code line.
-fn fit_lines(ctx: &Ctx<'_>, lines: &mut [Line], avail: f32) -> (f32, f32) {
-    let mut h = 0.0;
-    let mut code_ratio = 1.0;
-    for (k, l) in lines.iter_mut().enumerate() {
-        let fitted = ctx.face(l.weight).fit(&l.text, l.size, avail);
-        if k == 3 {
-            code_ratio = fitted / l.size;
-        }
-        l.size = fitted;
-        h += l.gap + l.size * 1.25;
-    }
-    (h, code_ratio)
+/// Label and value on one line: for the full-width lines under the QR on narrow pages.
+fn value_lines(ctx: &Ctx<'_>, t: &BandText) -> Vec<Line> {
+    let pair = |gap, label: &str, size, value: &str| Line {
+        runs: vec![
+            (Weight::Regular, clean(&ctx.faces.regular, label)),
+            (Weight::Bold, clean(&ctx.faces.bold, value)),
+        ],
+        size,
+        grey: BLACK,
+        gap,
+    };
+    vec![
+        pair(0.0, "Mã xác thực / Code:", CODE_SIZE, &t.code),
+        pair(2.0, "Số chứng thực / Register No.:", 9.0, &t.register),
+    ]
 }
 
-/// How the band of a page of width `w` is laid out.
+/// Heading, page number and hint wrapped into `avail`: beside the QR on narrow pages.
+fn side_lines(ctx: &Ctx<'_>, t: &BandText, avail: f32) -> Vec<Line> {
+    let mut v = wrapped(ctx, Weight::Bold, 7.5, BLACK, 0.0, avail, HEAD_VI);
+    v.extend(wrapped(
+        ctx,
+        Weight::Regular,
+        6.5,
+        GREY,
+        0.0,
+        avail,
+        HEAD_EN,
+    ));
+    let mut page = page_line(ctx, t);
+    page.fit(ctx, avail);
+    v.push(page);
+    v.extend(wrapped(
+        ctx,
+        Weight::Regular,
+        6.5,
+        GREY,
+        3.0,
+        avail,
+        SCAN_HINT,
+    ));
+    v
+}
+
+fn block_height(lines: &[Line]) -> f32 {
+    lines.iter().map(Line::height).sum()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Arrangement {
+    /// Everything beside the QR.
+    Wide,
+    /// Heading beside the QR, code and register number under it at full width.
+    Narrow,
+    /// QR centred, everything under it.
+    Stacked,
+}
+
+/// How the band of a page is laid out.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Band {
     pub(crate) height: f32,
-    stacked: bool,
+    arrangement: Arrangement,
 }
 
 fn margin(w: f32) -> f32 {
     (4.0 * MM).min(w * 0.05)
 }
 
-/// Chooses the band layout: QR at the left and the text beside it when the page is wide
-/// enough for the code at ≥ 7 pt, otherwise the text under a centred QR.
+/// Width left beside the QR.
+fn beside(w: f32, q: f32) -> f32 {
+    w - 3.0 * margin(w) - q
+}
+
+/// Chooses the band layout for a page `w` points wide: the text beside the QR when the
+/// code fits there at ≥ 8 pt; on narrower pages the code and register number go under the
+/// QR at full width; on very narrow ones everything goes under a centred QR.
 pub(crate) fn band_for(ctx: &Ctx<'_>, qr: &QrMatrix, t: &BandText, w: f32) -> Band {
     let m = margin(w);
     let q = qr_side(qr);
-    let mut lines = band_lines(ctx, t);
-    let beside = w - 3.0 * m - q;
-    let (h, ratio) = fit_lines(ctx, &mut lines, beside.max(1.0));
-    if beside > 0.0 && ratio * 10.0 >= 7.0 {
+    let side = beside(w, q);
+    let mut lines = wide_lines(ctx, t);
+    let ratios: Vec<f32> = lines
+        .iter_mut()
+        .map(|l| l.fit(ctx, side.max(1.0)))
+        .collect();
+    if side > 0.0 && ratios[3] * CODE_SIZE >= 8.0 {
+        let h = block_height(&lines);
+        return Band {
+            height: BAND_MIN.max(q + 2.0 * m).max(h + 2.0 * m + 0.5 * MM),
+            arrangement: Arrangement::Wide,
+        };
+    }
+    let mut under = value_lines(ctx, t);
+    for l in &mut under {
+        l.fit(ctx, w - 2.0 * m);
+    }
+    let under_h = block_height(&under);
+    if side >= 25.0 * MM {
+        let side_h = block_height(&side_lines(ctx, t, side));
         Band {
-            height: BAND_MIN.max(q + 2.0 * m).max(h + 2.0 * m),
-            stacked: false,
+            height: BAND_MIN.max(m + q.max(side_h) + m + under_h + m),
+            arrangement: Arrangement::Narrow,
         }
     } else {
-        let mut lines = band_lines(ctx, t);
-        let (h, _) = fit_lines(ctx, &mut lines, w - 2.0 * m);
+        let mut all = side_lines(ctx, t, w - 2.0 * m);
+        all.extend(under);
         Band {
-            height: BAND_MIN.max(q + 3.0 * m + h + m),
-            stacked: true,
+            height: BAND_MIN.max(m + q + m + block_height(&all) + m),
+            arrangement: Arrangement::Stacked,
         }
+    }
+}
+
+/// Draws lines top-down starting with the cursor at `y` (top of the block).
+fn draw_lines(ctx: &Ctx<'_>, ops: &mut Vec<Op>, lines: &[Line], x: f32, mut y: f32) {
+    let space = ctx.faces.regular.width(" ", 1.0);
+    for l in lines {
+        y -= l.gap + l.size;
+        let mut cx = x;
+        for (w, text) in &l.runs {
+            ctx.text(ops, *w, l.size, (cx, y), l.grey, text);
+            cx += ctx.face(*w).width(text, l.size) + space * l.size;
+        }
+        y -= l.size * 0.25;
     }
 }
 
@@ -261,22 +462,39 @@ pub(crate) fn draw_band(
         col: grey_col(0.55),
     });
     fill_rect(ops, m, band.height - 0.6, w - 2.0 * m, 0.6);
-    let mut lines = band_lines(ctx, t);
-    let (x, mut y, avail) = if band.stacked {
-        let qx = (w - q) / 2.0;
-        let qy = band.height - m - q;
-        draw_qr(ops, qr, qx, qy);
-        (m, qy - m, w - 2.0 * m)
-    } else {
-        let qy = (band.height - q) / 2.0;
-        draw_qr(ops, qr, m, qy);
-        (2.0 * m + q, band.height - m - 0.5 * MM, w - 3.0 * m - q)
-    };
-    fit_lines(ctx, &mut lines, avail);
-    for l in &lines {
-        y -= l.gap + l.size;
-        ctx.text(ops, l.weight, l.size, x, y, l.grey, &l.text);
-        y -= l.size * 0.25;
+    let top = band.height - m;
+    match band.arrangement {
+        Arrangement::Wide => {
+            let side = beside(w, q);
+            draw_qr(ops, qr, m, (band.height - q) / 2.0);
+            let mut lines = wide_lines(ctx, t);
+            for l in &mut lines {
+                l.fit(ctx, side);
+            }
+            draw_lines(ctx, ops, &lines, 2.0 * m + q, top - 0.5 * MM);
+        }
+        Arrangement::Narrow => {
+            let side = beside(w, q);
+            draw_qr(ops, qr, m, top - q);
+            let lines = side_lines(ctx, t, side);
+            draw_lines(ctx, ops, &lines, 2.0 * m + q, top);
+            let mut under = value_lines(ctx, t);
+            for l in &mut under {
+                l.fit(ctx, w - 2.0 * m);
+            }
+            let y = top - q.max(block_height(&lines)) - m;
+            draw_lines(ctx, ops, &under, m, y);
+        }
+        Arrangement::Stacked => {
+            draw_qr(ops, qr, (w - q) / 2.0, top - q);
+            let mut all = side_lines(ctx, t, w - 2.0 * m);
+            let mut under = value_lines(ctx, t);
+            for l in &mut under {
+                l.fit(ctx, w - 2.0 * m);
+            }
+            all.extend(under);
+            draw_lines(ctx, ops, &all, m, top - q - m);
+        }
     }
 }
 
@@ -316,6 +534,14 @@ pub(crate) fn draw_watermark(ctx: &Ctx<'_>, ops: &mut Vec<Op>, text: &str, area:
     ops.push(Op::LoadGraphicsState {
         gs: ctx.watermark_gs.clone(),
     });
+    // Diagonal glyphs come out of text extractors as scattered letters; /ActualText makes
+    // them read as the watermark word (checked with pdftotext).
+    ops.push(Op::BeginMarkedContentWithProperties {
+        tag: "Span".to_owned(),
+        properties: DictItem::Dict {
+            map: [("ActualText".to_owned(), text_string(text))].into(),
+        },
+    });
     ops.extend([
         Op::StartTextSection,
         Op::SetFillColor {
@@ -337,8 +563,21 @@ pub(crate) fn draw_watermark(ctx: &Ctx<'_>, ops: &mut Vec<Op>, text: &str, area:
             items: vec![TextItem::Text(text.to_owned())],
         },
         Op::EndTextSection,
+        Op::EndMarkedContent,
     ]);
     ops.push(Op::RestoreGraphicsState);
+}
+
+/// A PDF text string for a marked-content property: UTF-16BE with a byte-order mark.
+fn text_string(s: &str) -> DictItem {
+    let mut data = vec![0xFE, 0xFF];
+    for u in s.encode_utf16() {
+        data.extend_from_slice(&u.to_be_bytes());
+    }
+    DictItem::String {
+        data,
+        literal: false,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -364,6 +603,8 @@ struct Column<'c, 'a> {
     ctx: &'c Ctx<'a>,
     ops: &'c mut Vec<Op>,
     y: f32,
+    /// Applied to every size and gap (< 1 when long fields would not fit otherwise).
+    scale: f32,
 }
 
 #[derive(Clone, Copy)]
@@ -377,6 +618,7 @@ impl Column<'_, '_> {
     /// Writes `text` wrapped to `avail` points, returns nothing; moves the cursor down.
     fn para(&mut self, w: Weight, size: f32, grey: f32, align: Align, avail: f32, text: &str) {
         let face = self.ctx.face(w);
+        let size = size * self.scale;
         let text = clean(face, text);
         for line in face.wrap(&text, size, avail) {
             self.y -= size;
@@ -384,21 +626,22 @@ impl Column<'_, '_> {
                 Align::Left(x) => x,
                 Align::Center(cx) => cx - face.width(&line, size) / 2.0,
             };
-            self.ctx.text(self.ops, w, size, x, self.y, grey, &line);
+            self.ctx.text(self.ops, w, size, (x, self.y), grey, &line);
             self.y -= size * 0.35;
         }
     }
 
     fn gap(&mut self, pt: f32) {
-        self.y -= pt;
+        self.y -= pt * self.scale;
     }
 }
 
 /// A4 portrait.
 pub(crate) const A4: (f32, f32) = (210.0 * MM, 297.0 * MM);
 
-/// Draws the statement above `band_top` on an A4 page.
-pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, band_top: f32) {
+/// Draws the statement on an A4 page with every size multiplied by `scale`; returns how low
+/// the text reaches (the caller retries smaller if that is inside the band).
+pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, scale: f32) -> f32 {
     let (w, h) = A4;
     let left = 25.0 * MM;
     let right = w - 20.0 * MM;
@@ -408,15 +651,30 @@ pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, ba
         ctx,
         ops,
         y: h - 18.0 * MM,
+        scale,
     };
     let c = Align::Center(mid);
 
-    col.para(Weight::Bold, 12.5, BLACK, c, full, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    col.para(
+        Weight::Bold,
+        12.5,
+        BLACK,
+        c,
+        full,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    );
     col.gap(1.0);
-    col.para(Weight::Bold, 12.0, BLACK, c, full, "Độc lập - Tự do - Hạnh phúc");
+    col.para(
+        Weight::Bold,
+        12.0,
+        BLACK,
+        c,
+        full,
+        "Độc lập - Tự do - Hạnh phúc",
+    );
     // The template underlines the motto.
     let motto = clean(&ctx.faces.bold, "Độc lập - Tự do - Hạnh phúc");
-    let mw = ctx.faces.bold.width(&motto, 12.0);
+    let mw = ctx.faces.bold.width(&motto, 12.0 * scale);
     col.ops.push(Op::SetFillColor {
         col: grey_col(BLACK),
     });
@@ -537,7 +795,7 @@ pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, ba
     );
     col.gap(12.0 * MM);
     col.para(Weight::Bold, 12.0, BLACK, sx, half, &s.signer_name);
-    debug_assert!(col.y > band_top, "statement overflows into the band");
+    col.y
 }
 
 #[cfg(test)]
@@ -573,13 +831,12 @@ mod tests {
                 false, true, false, false,
             ],
         };
-        let mut ops = Vec::new();
-        draw_qr(&mut ops, &qr, 0.0, 0.0);
-        let rects = ops
-            .iter()
-            .filter(|o| matches!(o, Op::DrawRectangle { .. }))
-            .count();
-        // quiet zone + 2 + 0 + 1 + 1
-        assert_eq!(rects, 5);
+        let form = qr_form(&qr);
+        let content = String::from_utf8(form.stream.content).unwrap();
+        // quiet zone, then rows top-down (row 0 at y = 12 - 4 - 1 = 7)
+        assert_eq!(
+            content,
+            "1 g 0 0 12 12 re f 0 g\n4 7 2 1 re\n7 7 1 1 re\n4 5 4 1 re\n5 4 1 1 re\nf\n"
+        );
     }
 }

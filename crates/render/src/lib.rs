@@ -10,8 +10,12 @@
 //! - a final A4 page with the certification statement (lời chứng) following the template of
 //!   Decree 23/2015/ND-CP and Circular 01/2020/TT-BTP, Vietnamese with English under each part,
 //!   and the same band;
-//! - a diagonal, semi-transparent watermark (default `TTPVHCC`) over every scan and over the
-//!   statement.
+//! - a diagonal, semi-transparent watermark (default `TTPVHCC`, fill opacity
+//!   [`WATERMARK_ALPHA`]) over every scan and under the statement's text, wrapped in an
+//!   `/ActualText` span so that text extraction reads it as one word.
+//!
+//! The QR is one form XObject (one rectangle per horizontal run of dark modules, in module
+//! units) placed on every page, so each extra page costs about 1 KB.
 //!
 //! **Scans.** JPEG and PNG. JPEG bytes are embedded as they are (a `/DCTDecode` image
 //! XObject) — never decoded or re-encoded; see `scan.rs` for PNG. The density comes from
@@ -19,7 +23,10 @@
 //! chunk; when none of them states one, **300 dpi is assumed** ([`ASSUMED_DPI`]). Scans under
 //! 200 dpi are refused (Decree 30/2020/ND-CP asks ≥ 200 dpi for electronic copies); note that
 //! cameras commonly write 72 dpi into Exif, so such photos are refused unless `dpi` is given.
-//! A scan narrower than 60 mm is centred on a 60 mm wide page so the band fits.
+//! An Exif orientation is honoured by turning the image on the page (the JPEG itself is
+//! untouched). A scan narrower than 60 mm is centred on a 60 mm wide page so the band fits.
+//! Only headers are parsed: a JPEG whose entropy-coded data is damaged but which has all
+//! its markers is embedded as it is (the viewer will show the damage).
 //!
 //! **Text.** Vietnamese is set in TruecopySans, a subset of DejaVu Sans embedded in the PDF
 //! (see `scripts/make-font-subset.sh`, `assets/LICENSE-DejaVu.txt`); all text is normalized
@@ -29,7 +36,14 @@
 //! no object or cross-reference streams, so an incremental update can be appended as is. The
 //! document information dictionary carries `/Title`, `/Subject`, `/Producer (truecopy)`,
 //! `/CreationDate`, `/ModDate` and exactly `/Keywords (truecopy-code:<code_compact>
-//! truecopy-register:<register_number>)`. No XMP is written.
+//! truecopy-register:<register_number>)` (with that space after the name, byte for byte).
+//! No XMP is written. The trailer `/ID` is random per rendering.
+//!
+//! **Limits.** At most [`MAX_PAGES`] scans of at most [`MAX_PAGE_BYTES`] each, at most
+//! [`MAX_PIXELS`] pixels on a side; bad, truncated or unknown files give a [`RenderError`]
+//! naming the page, never a panic.
+
+use std::io::Write as _;
 
 use lopdf::{Object, StringFormat};
 use printpdf::{
@@ -134,7 +148,10 @@ pub struct ScanInfo {
     pub dpi_x: f32,
     pub dpi_y: f32,
     pub density_source: DensitySource,
-    /// Physical size in millimetres.
+    /// Exif orientation of a JPEG (1 = upright; 6 and 8 are quarter turns); the page shows
+    /// the image turned upright.
+    pub orientation: u8,
+    /// Physical size in millimetres as shown (after the orientation is applied).
     pub width_mm: f32,
     pub height_mm: f32,
 }
@@ -148,7 +165,9 @@ pub enum RenderError {
     TooManyPages(usize),
     #[error("page {page}: the image file is empty")]
     EmptyImage { page: usize },
-    #[error("page {page}: the image file has {size} bytes, more than the {MAX_PAGE_BYTES} accepted")]
+    #[error(
+        "page {page}: the image file has {size} bytes, more than the {MAX_PAGE_BYTES} accepted"
+    )]
     FileTooLarge { page: usize, size: usize },
     #[error("page {page}: not a JPEG or PNG image")]
     NotAnImage { page: usize },
@@ -165,8 +184,14 @@ pub enum RenderError {
         reason: String,
     },
     #[error("page {page}: {width}x{height} pixels, more than {MAX_PIXELS} on a side")]
-    TooManyPixels { page: usize, width: u32, height: u32 },
-    #[error("page {page}: scanned at {dpi:.0} dpi, below the {MIN_DPI:.0} dpi required for electronic copies (Decree 30/2020)")]
+    TooManyPixels {
+        page: usize,
+        width: u32,
+        height: u32,
+    },
+    #[error(
+        "page {page}: scanned at {dpi:.0} dpi, below the {MIN_DPI:.0} dpi required for electronic copies (Decree 30/2020)"
+    )]
     ResolutionTooLow { page: usize, dpi: f32 },
     #[error("page {page}: implausible resolution {dpi} dpi")]
     ResolutionInvalid { page: usize, dpi: f32 },
@@ -233,14 +258,24 @@ fn checked_scan(n: usize, page: &PageImage) -> Result<(scan::Scan, ScanInfo), Re
             return Err(RenderError::ResolutionTooLow { page: n, dpi });
         }
     }
+    let (w_mm, h_mm) = (
+        s.width as f32 / dpi_x * 25.4,
+        s.height as f32 / dpi_y * 25.4,
+    );
+    let (width_mm, height_mm) = if s.orientation >= 5 {
+        (h_mm, w_mm)
+    } else {
+        (w_mm, h_mm)
+    };
     let info = ScanInfo {
         width_px: s.width,
         height_px: s.height,
         dpi_x,
         dpi_y,
         density_source: source,
-        width_mm: s.width as f32 / dpi_x * 25.4,
-        height_mm: s.height as f32 / dpi_y * 25.4,
+        orientation: s.orientation,
+        width_mm,
+        height_mm,
     };
     Ok((s, info))
 }
@@ -258,8 +293,12 @@ fn check_field(
     if value.chars().count() > max_chars {
         return bad("too long");
     }
-    if ascii_token && !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return bad("must be printable ASCII without spaces");
+    if ascii_token
+        && !value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'(' | b')' | b'\\'))
+    {
+        return bad("must be printable ASCII without spaces, parentheses or backslashes");
     }
     Ok(())
 }
@@ -351,6 +390,10 @@ pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
             &input.watermark
         },
     );
+    doc.resources.xobjects.map.insert(
+        XObjectId(layout::QR_XOBJECT.to_owned()),
+        XObject::External(layout::qr_form(&input.qr)),
+    );
     let total = scans.len() + 1;
     let band_text = |page| BandText {
         code: input.code_grouped.clone(),
@@ -360,10 +403,12 @@ pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
     };
 
     let mut pages = Vec::with_capacity(total);
-    let mut scan_bytes = 0;
+    // The scans bypass printpdf (whose serializer would copy each one once more) and are
+    // added to the lopdf document afterwards; the pages refer to them by name.
+    let mut images = Vec::with_capacity(scans.len());
     for (k, (s, info)) in scans.into_iter().enumerate() {
         let id = XObjectId(format!("Scan{}", k + 1));
-        let (img_w, img_h) = (s.width as f32 * 72.0 / info.dpi_x, s.height as f32 * 72.0 / info.dpi_y);
+        let (img_w, img_h) = (info.width_mm * MM, info.height_mm * MM);
         let page_w = img_w.max(layout::PAGE_MIN_WIDTH);
         let text = band_text(k + 1);
         let band = layout::band_for(&ctx, &input.qr, &text, page_w);
@@ -371,7 +416,10 @@ pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
         let mut ops = vec![
             Op::SaveGraphicsState,
             Op::SetTransformationMatrix {
-                matrix: CurTransMat::Raw([img_w, 0.0, 0.0, img_h, x_off, band.height]),
+                matrix: CurTransMat::Raw(placement(
+                    info.orientation,
+                    [x_off, band.height, img_w, img_h],
+                )),
             },
             Op::UseXobject {
                 id: id.clone(),
@@ -382,19 +430,15 @@ pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
             },
             Op::RestoreGraphicsState,
         ];
-        layout::draw_watermark(&ctx, &mut ops, &watermark, [x_off, band.height, img_w, img_h]);
+        layout::draw_watermark(
+            &ctx,
+            &mut ops,
+            &watermark,
+            [x_off, band.height, img_w, img_h],
+        );
         layout::draw_band(&ctx, &mut ops, &input.qr, &text, page_w, band);
         pages.push(page(page_w, img_h + band.height, ops));
-        scan_bytes += s.stream.content.len();
-        doc.resources.xobjects.map.insert(
-            id,
-            XObject::External(printpdf::ExternalXObject {
-                stream: s.stream,
-                width: Some(printpdf::Px(s.width as usize)),
-                height: Some(printpdf::Px(s.height as usize)),
-                dpi: Some(info.dpi_x),
-            }),
-        );
+        images.push((id.0, s.stream));
     }
 
     // The statement page.
@@ -402,13 +446,23 @@ pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
     let text = band_text(total);
     let band = layout::band_for(&ctx, &input.qr, &text, w);
     let mut ops = Vec::new();
-    layout::draw_statement(&ctx, &mut ops, &input.statement, band.height);
+    // Here the watermark goes under the text, which stays fully legible.
     layout::draw_watermark(
         &ctx,
         &mut ops,
         &watermark,
         [0.0, band.height, w, h - band.height],
     );
+    // Long names would push the signature into the band: shrink everything a little until
+    // the statement fits (the field length limits make 0.6 always enough).
+    for scale in [1.0, 0.9, 0.8, 0.7, 0.6] {
+        let mut attempt = Vec::new();
+        let bottom = layout::draw_statement(&ctx, &mut attempt, &input.statement, scale);
+        if bottom >= band.height + 4.0 * layout::MM || scale <= 0.6 {
+            ops.extend(attempt);
+            break;
+        }
+    }
     layout::draw_band(&ctx, &mut ops, &input.qr, &text, w, band);
     pages.push(page(w, h, ops));
     doc.pages = pages;
@@ -421,12 +475,54 @@ pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
         image_optimization: None,
     };
     let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
-    finish(&mut pdf, input, faces);
-    pdf.compress();
+    let scan_bytes: usize = images.iter().map(|(_, s)| s.content.len()).sum();
+    finish(&mut pdf, input, faces, images)?;
     let mut out = Vec::with_capacity(scan_bytes + 192 * 1024);
     pdf.save_to(&mut out)
         .map_err(|e| RenderError::Pdf(e.to_string()))?;
+    fix_keywords(&mut out, &keywords(input))?;
+    // lopdf stops right after `%%EOF`; an end-of-line there is customary and lets an
+    // incremental update start on a fresh line.
+    out.push(b'\n');
     Ok(out)
+}
+
+fn keywords(input: &RenderInput) -> String {
+    format!(
+        "truecopy-code:{} truecopy-register:{}",
+        input.code_compact, input.register_number
+    )
+}
+
+/// lopdf writes `/Keywords(...)`; verifiers match `/Keywords (...)` byte for byte. The value
+/// was written with one trailing space of padding, so moving that space in front of the
+/// string keeps every byte offset (and the xref table) valid. The Info dictionary is among
+/// the last objects written, so the search from the end is short.
+fn fix_keywords(out: &mut [u8], keywords: &str) -> Result<(), RenderError> {
+    let written = format!("/Keywords({keywords} )");
+    let wanted = format!("/Keywords ({keywords})");
+    let at = out
+        .windows(written.len())
+        .rposition(|w| w == written.as_bytes())
+        .ok_or_else(|| RenderError::Pdf("Keywords entry not found".to_owned()))?;
+    out[at..at + wanted.len()].copy_from_slice(wanted.as_bytes());
+    Ok(())
+}
+
+/// The `cm` matrix mapping the image's unit square onto the rectangle (x, y, w, h) as seen
+/// upright, for each Exif orientation.
+fn placement(orientation: u8, [x, y, w, h]: [f32; 4]) -> [f32; 6] {
+    let [a, b, c, d, e, f] = match orientation {
+        2 => [-w, 0.0, 0.0, h, w, 0.0],  // mirrored
+        3 => [-w, 0.0, 0.0, -h, w, h],   // half turn
+        4 => [w, 0.0, 0.0, -h, 0.0, h],  // flipped
+        5 => [0.0, -h, -w, 0.0, w, h],   // transposed
+        6 => [0.0, -h, w, 0.0, 0.0, h],  // stored a quarter turn anticlockwise
+        7 => [0.0, h, w, 0.0, 0.0, 0.0], // transversed
+        8 => [0.0, h, -w, 0.0, w, 0.0],  // stored a quarter turn clockwise
+        _ => [w, 0.0, 0.0, h, 0.0, 0.0],
+    };
+    [a, b, c, d, e + x, f + y]
 }
 
 fn page(w: f32, h: f32, ops: Vec<Op>) -> PdfPage {
@@ -439,32 +535,81 @@ fn page(w: f32, h: f32, ops: Vec<Op>) -> PdfPage {
     }
 }
 
-/// Post-processing of printpdf's document: PDF version, our Info dictionary, the
-/// pre-compressed font programs, catalog language, classic xref.
-fn finish(pdf: &mut lopdf::Document, input: &RenderInput, faces: &fonts::Faces) {
+/// Post-processing of printpdf's document: PDF version, classic xref, stream compression
+/// (the font programs were compressed once per process), the scans, our Info dictionary,
+/// catalog language.
+fn finish(
+    pdf: &mut lopdf::Document,
+    input: &RenderInput,
+    faces: &fonts::Faces,
+    images: Vec<(String, printpdf::ExternalStream)>,
+) -> Result<(), RenderError> {
     // ExtGState transparency needs PDF 1.4; PAdES readers expect ≥ 1.7.
     pdf.version = "1.7".to_owned();
     pdf.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
 
     for obj in pdf.objects.values_mut() {
         let Object::Stream(st) = obj else { continue };
-        if st.dict.has(b"Filter") {
+        if st.dict.has(b"Filter") || !st.allows_compression {
             continue;
         }
-        for face in [&faces.regular, &faces.bold] {
-            if st.content.len() == face.program.len() && st.content == face.program {
-                st.set_content(face.program_deflated.clone());
-                st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                break;
+        let program = [&faces.regular, &faces.bold]
+            .into_iter()
+            .find(|f| st.content.len() == f.program.len() && st.content == f.program);
+        let deflated = match program {
+            Some(face) => face.program_deflated.clone(),
+            // lopdf's own `compress` uses the slowest level: 3–4 ms per copy for the
+            // content streams alone. The default level is within a few per cent in size.
+            None => {
+                let mut enc = flate2::write::ZlibEncoder::new(
+                    Vec::with_capacity(st.content.len() / 3),
+                    flate2::Compression::default(),
+                );
+                enc.write_all(&st.content)
+                    .and_then(|()| enc.finish())
+                    .map_err(|e| RenderError::Pdf(e.to_string()))?
             }
+        };
+        if deflated.len() < st.content.len() {
+            st.set_content(deflated);
+            st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        }
+    }
+
+    // The scans, moved in without another copy, and named in the shared XObject dictionary
+    // (the one holding the QR form).
+    let xobjects = pdf
+        .objects
+        .iter()
+        .find_map(|(id, o)| match o {
+            Object::Dictionary(d) if d.has(layout::QR_XOBJECT.as_bytes()) => Some(*id),
+            _ => None,
+        })
+        .ok_or_else(|| RenderError::Pdf("no XObject resource dictionary".to_owned()))?;
+    // printpdf's Info dictionary is replaced by ours, written last (`fix_keywords` searches
+    // from the end); its object number goes to the first scan, so that the numbers stay
+    // contiguous and the xref table has a single subsection.
+    let mut free_id = pdf.trailer.get(b"Info").and_then(Object::as_reference).ok();
+    for (name, stream) in images {
+        let dict = lopdf::Dictionary::from_iter(
+            stream.dict.iter().map(|(k, v)| (k.as_str(), v.to_lopdf())),
+        );
+        let stream = lopdf::Stream::new(dict, stream.content).with_compression(false);
+        let id = match free_id.take() {
+            Some(id) => {
+                pdf.objects.insert(id, Object::Stream(stream));
+                id
+            }
+            None => pdf.add_object(stream),
+        };
+        if let Ok(Object::Dictionary(d)) = pdf.get_object_mut(xobjects) {
+            d.set(name, Object::Reference(id));
         }
     }
 
     let date = Object::String(pdf_date(input.created).into_bytes(), StringFormat::Literal);
-    let keywords = format!(
-        "truecopy-code:{} truecopy-register:{}",
-        input.code_compact, input.register_number
-    );
+    // One byte of padding that `fix_keywords` trades for the space after the name.
+    let keywords = format!("{} ", keywords(input));
     let info = lopdf::Dictionary::from_iter(vec![
         ("Title", text_string(&input.title)),
         ("Subject", text_string(&input.subject)),
@@ -480,20 +625,20 @@ fn finish(pdf: &mut lopdf::Document, input: &RenderInput, faces: &fonts::Faces) 
             Object::String(keywords.into_bytes(), StringFormat::Literal),
         ),
     ]);
-    match pdf.trailer.get(b"Info").and_then(Object::as_reference) {
-        Ok(id) => {
-            pdf.objects.insert(id, Object::Dictionary(info));
-        }
-        Err(_) => {
-            let id = pdf.add_object(info);
-            pdf.trailer.set("Info", Object::Reference(id));
-        }
+    if let Some(unused) = free_id {
+        pdf.objects.remove(&unused);
     }
+    let id = pdf.add_object(info);
+    pdf.trailer.set("Info", Object::Reference(id));
     if let Ok(root) = pdf.trailer.get(b"Root").and_then(Object::as_reference)
         && let Ok(catalog) = pdf.get_dictionary_mut(root)
     {
-        catalog.set("Lang", Object::String(b"vi-VN".to_vec(), StringFormat::Literal));
+        catalog.set(
+            "Lang",
+            Object::String(b"vi-VN".to_vec(), StringFormat::Literal),
+        );
     }
+    Ok(())
 }
 
 /// A PDF text string: literal if ASCII, else UTF-16BE with a byte-order mark.
@@ -547,7 +692,10 @@ mod tests {
         );
         assert_eq!(
             text_string("Hà"),
-            Object::String(vec![0xFE, 0xFF, 0, b'H', 0, 0xE0], StringFormat::Hexadecimal)
+            Object::String(
+                vec![0xFE, 0xFF, 0, b'H', 0, 0xE0],
+                StringFormat::Hexadecimal
+            )
         );
     }
 }

@@ -53,6 +53,9 @@ pub(crate) struct Scan {
     /// Pixels per inch horizontally and vertically as declared by the file (not yet
     /// overridden or defaulted).
     pub(crate) density: Option<(f32, f32, DensitySource)>,
+    /// Exif orientation (1–8; 1 = stored upright). PDF ignores Exif, so the renderer turns
+    /// the image itself.
+    pub(crate) orientation: u8,
     pub(crate) stream: ExternalStream,
 }
 
@@ -108,7 +111,7 @@ fn parse_jpeg(b: &[u8]) -> Result<Scan, ScanError> {
     let mut i = 2;
     let mut sof: Option<(u32, u32, u8)> = None;
     let mut jfif: Option<(f32, f32)> = None;
-    let mut exif: Option<(f32, f32)> = None;
+    let mut exif = Exif::default();
     let mut adobe = false;
     let scan_start = loop {
         if i >= b.len() {
@@ -149,7 +152,7 @@ fn parse_jpeg(b: &[u8]) -> Result<Scan, ScanError> {
                     jfif = Some((f32::from(x) * k, f32::from(y) * k));
                 }
             }
-            0xE1 if seg.starts_with(b"Exif\0\0") => exif = exif_density(&seg[6..]),
+            0xE1 if seg.starts_with(b"Exif\0\0") => exif = exif_info(&seg[6..]).unwrap_or_default(),
             0xEE if seg.starts_with(b"Adobe") => adobe = true,
             0xC0..=0xC2 => {
                 if seg.len() < 6 {
@@ -208,11 +211,12 @@ fn parse_jpeg(b: &[u8]) -> Result<Scan, ScanError> {
     }
     let density = jfif
         .map(|(x, y)| (x, y, DensitySource::Jfif))
-        .or(exif.map(|(x, y)| (x, y, DensitySource::Exif)));
+        .or(exif.density.map(|(x, y)| (x, y, DensitySource::Exif)));
     Ok(Scan {
         width,
         height,
         density,
+        orientation: exif.orientation,
         stream: ExternalStream {
             dict,
             content: b.to_vec(),
@@ -221,8 +225,24 @@ fn parse_jpeg(b: &[u8]) -> Result<Scan, ScanError> {
     })
 }
 
-/// XResolution / YResolution / ResolutionUnit from IFD0 of an Exif TIFF block.
-fn exif_density(t: &[u8]) -> Option<(f32, f32)> {
+/// What IFD0 of an Exif block says about density and orientation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Exif {
+    density: Option<(f32, f32)>,
+    orientation: u8,
+}
+
+impl Default for Exif {
+    fn default() -> Self {
+        Exif {
+            density: None,
+            orientation: 1,
+        }
+    }
+}
+
+/// XResolution / YResolution / ResolutionUnit / Orientation from IFD0 of an Exif TIFF block.
+fn exif_info(t: &[u8]) -> Option<Exif> {
     let le = match t.get(..4)? {
         [b'I', b'I', 42, 0] => true,
         [b'M', b'M', 0, 42] => false,
@@ -251,23 +271,32 @@ fn exif_density(t: &[u8]) -> Option<(f32, f32)> {
     };
     let ifd = usize::try_from(u32_at(4)?).ok()?;
     let count = usize::from(u16_at(ifd)?);
-    let (mut x, mut y, mut unit) = (None, None, 2u16);
+    let (mut x, mut y, mut unit, mut orientation) = (None, None, 2u16, 1u8);
     for k in 0..count.min(512) {
         let e = ifd + 2 + 12 * k;
         match u16_at(e)? {
             0x011A => x = rational(e + 8),
             0x011B => y = rational(e + 8),
             0x0128 => unit = u16_at(e + 8)?,
+            0x0112 => {
+                orientation = u16_at(e + 8)
+                    .and_then(|o| u8::try_from(o).ok())
+                    .filter(|o| (1..=8).contains(o))
+                    .unwrap_or(1);
+            }
             _ => {}
         }
     }
     let k = match unit {
-        2 => 1.0,
-        3 => 2.54,
-        _ => return None, // 1: no absolute unit
+        2 => Some(1.0),
+        3 => Some(2.54),
+        _ => None, // 1: no absolute unit
     };
-    let x = x?;
-    Some((x * k, y.unwrap_or(x) * k))
+    let density = k.zip(x).map(|(k, x)| (x * k, y.unwrap_or(x) * k));
+    Some(Exif {
+        density,
+        orientation,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -306,7 +335,10 @@ fn parse_png(b: &[u8]) -> Result<Scan, ScanError> {
         if hasher.sum() != crc {
             return Err(corrupt(
                 F,
-                format!("checksum mismatch in {} chunk", String::from_utf8_lossy(kind)),
+                format!(
+                    "checksum mismatch in {} chunk",
+                    String::from_utf8_lossy(kind)
+                ),
             ));
         }
         if ihdr.is_none() && kind != b"IHDR" {
@@ -322,11 +354,7 @@ fn parse_png(b: &[u8]) -> Result<Scan, ScanError> {
             b"pHYs" if data.len() == 9 && data[8] == 1 => {
                 let (x, y) = (be32(data, 0).unwrap_or(0), be32(data, 4).unwrap_or(0));
                 if x > 0 && y > 0 {
-                    density = Some((
-                        x as f32 * 0.0254,
-                        y as f32 * 0.0254,
-                        DensitySource::Phys,
-                    ));
+                    density = Some((x as f32 * 0.0254, y as f32 * 0.0254, DensitySource::Phys));
                 }
             }
             b"PLTE" => palette = Some(data),
@@ -343,7 +371,10 @@ fn parse_png(b: &[u8]) -> Result<Scan, ScanError> {
         return Err(corrupt(F, "zero width or height"));
     }
     if h[10] != 0 || h[11] != 0 || interlace > 1 {
-        return Err(corrupt(F, "unknown compression, filter or interlace method"));
+        return Err(corrupt(
+            F,
+            "unknown compression, filter or interlace method",
+        ));
     }
     if idat.is_empty() {
         return Err(corrupt(F, "no image data"));
@@ -403,6 +434,7 @@ fn parse_png(b: &[u8]) -> Result<Scan, ScanError> {
         width,
         height,
         density,
+        orientation: 1,
         stream,
     })
 }
@@ -537,8 +569,15 @@ mod tests {
         t.extend_from_slice(&0u32.to_le_bytes());
         t.extend_from_slice(&600u32.to_le_bytes());
         t.extend_from_slice(&1u32.to_le_bytes());
-        assert_eq!(exif_density(&t), Some((600.0, 600.0)));
-        assert_eq!(exif_density(b"MM\0*\0\0\0\x08\0"), None);
+        assert_eq!(
+            exif_info(&t),
+            Some(Exif {
+                density: Some((600.0, 600.0)),
+                orientation: 1
+            })
+        );
+        assert_eq!(exif_info(b"MM\0*\0\0\0\x08\0\0"), Some(Exif::default()));
+        assert_eq!(exif_info(b"MM\0*\0\0\0\x08"), None);
     }
 
     #[test]

@@ -478,3 +478,49 @@ fn decode_pem(
 fn wrong_label(what: &'static str, path: &Path, label: &str, hint: &'static str) -> SealError {
     SealError::invalid(what, path, format!("unexpected PEM label {label:?}"), hint)
 }
+
+/// The subject's common name (CN) of a DER certificate, if it has one and it parses.
+pub fn subject_common_name(certificate_der: &[u8]) -> Option<String> {
+    use der::Decode;
+    let cert = Certificate::from_der(certificate_der).ok()?;
+    attribute_text(&cert.tbs_certificate.subject, const_oid_cn())
+}
+
+fn const_oid_cn() -> der::asn1::ObjectIdentifier {
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.4.3")
+}
+
+fn attribute_text(
+    name: &x509_cert::name::Name,
+    oid: der::asn1::ObjectIdentifier,
+) -> Option<String> {
+    use der::Tagged;
+    for rdn in name.0.iter() {
+        for atv in rdn.0.iter() {
+            if atv.oid != oid {
+                continue;
+            }
+            let v = &atv.value;
+            let text = match v.tag() {
+                der::Tag::Utf8String => v
+                    .decode_as::<der::asn1::Utf8StringRef<'_>>()
+                    .ok()?
+                    .as_str()
+                    .to_string(),
+                der::Tag::PrintableString => v
+                    .decode_as::<der::asn1::PrintableStringRef<'_>>()
+                    .ok()?
+                    .as_str()
+                    .to_string(),
+                der::Tag::Ia5String => v
+                    .decode_as::<der::asn1::Ia5StringRef<'_>>()
+                    .ok()?
+                    .as_str()
+                    .to_string(),
+                _ => continue,
+            };
+            return Some(text);
+        }
+    }
+    None
+}

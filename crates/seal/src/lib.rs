@@ -19,8 +19,9 @@ pub use error::SealError;
 pub use keys::{
     SignatureAlgorithm, Signer, SoftwareSigner, certificate_fingerprint_sha256,
     load_certificate_chain_pem, load_certificate_pem, load_private_key_pem, load_public_key_pem,
+    subject_common_name,
 };
-pub use verdict::{Reason, Verdict, verdict_of};
 pub use pki::{DEV_CA_COMMON_NAME, DevPkiOptions, DevPkiReport, OfficerSpec, init_dev_pki};
+pub use verdict::{Reason, Verdict, verdict_of};
 /// The parsed X.509 certificate type returned by the loaders.
 pub use x509_cert::Certificate;

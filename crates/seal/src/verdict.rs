@@ -50,6 +50,9 @@ pub enum Reason {
     NotSigned,
     /// A PDF that is not a truecopy copy (no identification code found).
     NotATruecopyDocument,
+    /// A PDF whose structure the verifier does not read (e.g. cross-reference streams, as
+    /// written by tools that re-save files): nothing is proven wrong, nothing established.
+    UnsupportedStructure,
     // ---- one PDF signature
     /// The bytes the signature covers do not hash to the signed digest.
     DigestMismatch,
@@ -89,8 +92,8 @@ impl Reason {
     pub fn verdict(self) -> Verdict {
         use Reason::*;
         match self {
-            UntrustedSigner | UnsupportedAlgorithm | QrUnknownKey | NotATruecopyDocument
-            | UnknownCode => Verdict::Indeterminate,
+            UntrustedSigner | UnsupportedAlgorithm | UnsupportedStructure | QrUnknownKey
+            | NotATruecopyDocument | UnknownCode => Verdict::Indeterminate,
             _ => Verdict::Failed,
         }
     }
@@ -102,6 +105,7 @@ impl Reason {
             TooLarge => "too_large",
             NotSigned => "not_signed",
             NotATruecopyDocument => "not_a_truecopy_document",
+            UnsupportedStructure => "unsupported_structure",
             DigestMismatch => "digest_mismatch",
             SignatureInvalid => "signature_invalid",
             SignatureMalformed => "signature_malformed",
@@ -127,6 +131,9 @@ impl Reason {
             TooLarge => "Tệp quá lớn.",
             NotSigned => "Tệp không có chữ ký số.",
             NotATruecopyDocument => "Tệp không phải là bản sao điện tử do Trung tâm cấp.",
+            UnsupportedStructure => {
+                "Cấu trúc tệp PDF không được hỗ trợ (tệp có thể đã được lưu lại bằng phần mềm khác)."
+            }
             DigestMismatch => "Nội dung đã bị thay đổi sau khi ký.",
             SignatureInvalid => "Chữ ký số không hợp lệ.",
             SignatureMalformed => "Chữ ký số bị lỗi cấu trúc.",
@@ -152,13 +159,18 @@ impl Reason {
             TooLarge => "The file is too large.",
             NotSigned => "The file carries no digital signature.",
             NotATruecopyDocument => "The file is not an electronic certified copy issued here.",
+            UnsupportedStructure => {
+                "The PDF's structure is not supported (it may have been re-saved by another program)."
+            }
             DigestMismatch => "The content was changed after signing.",
             SignatureInvalid => "The digital signature is invalid.",
             SignatureMalformed => "The digital signature is malformed.",
             UntrustedSigner => "The signer could not be established (certificate not trusted).",
             CertificateExpired => "The certificate was expired or not yet valid at signing time.",
             UnsupportedAlgorithm => "The signature algorithm is not supported.",
-            ModifiedAfterSigning => "The file was modified after signing (pages added or replaced).",
+            ModifiedAfterSigning => {
+                "The file was modified after signing (pages added or replaced)."
+            }
             IncompleteCoverage => "The signature does not cover the whole file.",
             QrMalformed => "The QR code is malformed or truncated.",
             QrSignatureInvalid => "The signature in the QR code is invalid.",

@@ -39,9 +39,7 @@ fn make_pdf_with(image_bytes: usize, modern: bool) -> Vec<u8> {
         let mut xobjects = lopdf::Dictionary::new();
         if page_no == 1 && image_bytes > 0 {
             let side = (image_bytes as f64).sqrt() as i64;
-            let pixels: Vec<u8> = (0..side * side)
-                .map(|i| ((i * 7919) % 251) as u8)
-                .collect();
+            let pixels: Vec<u8> = (0..side * side).map(|i| ((i * 7919) % 251) as u8).collect();
             let image = Stream::new(
                 dictionary! {
                     "Type" => "XObject",
@@ -92,8 +90,14 @@ fn make_pdf_with(image_bytes: usize, modern: bool) -> Vec<u8> {
     doc.trailer.set(
         "ID",
         vec![
-            Object::String(b"0123456789abcdef".to_vec(), lopdf::StringFormat::Hexadecimal),
-            Object::String(b"0123456789abcdef".to_vec(), lopdf::StringFormat::Hexadecimal),
+            Object::String(
+                b"0123456789abcdef".to_vec(),
+                lopdf::StringFormat::Hexadecimal,
+            ),
+            Object::String(
+                b"0123456789abcdef".to_vec(),
+                lopdf::StringFormat::Hexadecimal,
+            ),
         ],
     );
     let mut out = Vec::new();
@@ -158,10 +162,17 @@ impl Pki {
             return db;
         }
         std::fs::create_dir_all(&db).unwrap();
-        let certutil = tool("/usr/bin/certutil", "certutil (apt-get install libnss3-tools)");
+        let certutil = tool(
+            "/usr/bin/certutil",
+            "certutil (apt-get install libnss3-tools)",
+        );
         let spec = format!("sql:{}", db.display());
         run_ok(Command::new(&certutil).args(["-N", "-d", &spec, "--empty-password"]));
-        run_ok(Command::new(&certutil).args(["-A", "-d", &spec, "-n", "ca", "-t", "CT,C,C", "-i"]).arg(self.ca()));
+        run_ok(
+            Command::new(&certutil)
+                .args(["-A", "-d", &spec, "-n", "ca", "-t", "CT,C,C", "-i"])
+                .arg(self.ca()),
+        );
         db
     }
 }
@@ -169,7 +180,10 @@ impl Pki {
 /// A validator's path, or a failing test that says what to install.
 pub fn tool(path: &str, what: &str) -> PathBuf {
     let p = PathBuf::from(path);
-    assert!(p.exists(), "validator {what} not found at {path}: install it (this test does not skip)");
+    assert!(
+        p.exists(),
+        "validator {what} not found at {path}: install it (this test does not skip)"
+    );
     p
 }
 
@@ -211,7 +225,13 @@ pub fn pyhanko(pki: &Pki, file: &Path) -> (i32, String) {
         "pyHanko (python3 -m venv .tools/venv && .tools/venv/bin/pip install pyhanko pyhanko-cli)",
     );
     run(Command::new(exe)
-        .args(["sign", "validate", "--pretty-print", "--trust-replace", "--trust"])
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--trust-replace",
+            "--trust",
+        ])
         .arg(pki.ca())
         .arg(file))
 }

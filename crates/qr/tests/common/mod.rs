@@ -72,7 +72,27 @@ pub fn other_code() -> IdCode {
         .expect("a valid code")
 }
 
-/// A realistic two-page payload, with the longest document type name.
+/// The example QR key of docs/qr-format.md (made by `init_dev_pki`; an example, never trusted).
+pub const EXAMPLE_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg06WPXI1UTdYpxfBy
+WivR28ISiu+WNuKnDzhvDwc4Vs6hRANCAATJx1g/hhuOdscgUydxDMUFdd8tqr6C
+PGGOmncpGNpCWISjVO6rY86LeZqPYGHWMLzB1a/czacuzFTLhFl42eqd
+-----END PRIVATE KEY-----
+";
+
+pub fn example_signer() -> QrSigner {
+    QrSigner::from_pem(EXAMPLE_PRIVATE_PEM).expect("example key")
+}
+
+/// The example's page digests: SHA-256 of the texts "example page 1" and "example page 2".
+pub fn example_page_digests() -> [[u8; 32]; 2] {
+    [
+        QrPayload::page_digest(b"example page 1"),
+        QrPayload::page_digest(b"example page 2"),
+    ]
+}
+
+/// A realistic two-page payload, with the longest document type name (the doc's example).
 pub fn payload() -> QrPayload {
     QrPayload::new(
         code(),
@@ -80,10 +100,7 @@ pub fn payload() -> QrPayload {
         DocumentType::BirthCertificate,
         "2026-03-14",
         "TTPVHCC-HN",
-        &[
-            QrPayload::page_digest(b"page 1 image bytes"),
-            QrPayload::page_digest(b"page 2 image bytes"),
-        ],
+        &example_page_digests(),
     )
 }
 
