@@ -7,15 +7,21 @@
 //! - [`state`]: the two state machines (case, copy), enforced here and only here.
 //! - [`audit`]: the hash chain of the audit log.
 //! - [`document`]: document types and routing decisions.
+//! - [`cccd`]: the ID card number's structure and validity dates.
+//! - [`checks`]: the kiosk's checks, their stable reason codes, and the routing rule.
 
 pub mod audit;
+pub mod cccd;
+pub mod checks;
 pub mod code;
 pub mod document;
+pub mod mrz;
 pub mod register;
 pub mod state;
 pub mod timefmt;
 
 pub use audit::{AuditEntry, ChainBreak, GENESIS_HASH};
+pub use checks::{Check, CheckCode, CheckStatus, route};
 pub use code::{CodeError, IdCode};
 pub use document::{Decision, DocumentType};
 pub use register::{RegisterNumber, RegisterNumberError};
