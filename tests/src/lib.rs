@@ -192,6 +192,7 @@ pub mod fixtures {
                     pages: vec![page(1), page(2)],
                     selfie_blob: None,
                     email: None,
+                    session_key: None,
                 },
                 "kiosk:K01",
             )

@@ -122,3 +122,11 @@ pub fn pdfinfo(pdf: &Path) -> String {
     let pdfinfo = tool(Path::new("/usr/bin/pdfinfo"), "poppler-utils");
     text(&run(Command::new(pdfinfo).arg(pdf)))
 }
+
+/// `pdftotext -layout` of the whole document.
+pub fn pdftotext(pdf: &Path) -> String {
+    let pdftotext = tool(Path::new("/usr/bin/pdftotext"), "poppler-utils");
+    let o = run(Command::new(pdftotext).arg("-layout").arg(pdf).arg("-"));
+    assert!(o.status.success(), "pdftotext: {}", text(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}

@@ -25,6 +25,9 @@ pub struct NewCase {
     pub pages: Vec<PageRef>,
     pub selfie_blob: Option<String>,
     pub email: Option<String>,
+    /// Identifies a delivered session (e.g. a hot-folder name + page digests) so that a restarted
+    /// agent resumes it instead of opening a second case. Unique when set.
+    pub session_key: Option<String>,
 }
 
 /// What the automated pipeline found.
@@ -59,6 +62,8 @@ pub(crate) struct CaseRow {
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
     pub updated_at: String,
+    pub session_key: Option<String>,
+    pub refusal_slip: Option<String>,
 }
 
 /// A case as read from the register.
@@ -83,6 +88,9 @@ pub struct CaseRecord {
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
     pub updated_at: String,
+    pub session_key: Option<String>,
+    /// Blob key of the written refusal slip (PDF), when refused.
+    pub refusal_slip: Option<String>,
 }
 
 impl TryFrom<CaseRow> for CaseRecord {
@@ -119,6 +127,8 @@ impl TryFrom<CaseRow> for CaseRecord {
             decided_by: r.decided_by,
             decided_at: r.decided_at,
             updated_at: r.updated_at,
+            session_key: r.session_key,
+            refusal_slip: r.refusal_slip,
         })
     }
 }
@@ -234,6 +244,8 @@ impl Registry {
             decided_by: None,
             decided_at: None,
             updated_at: at.clone(),
+            session_key: new.session_key.clone(),
+            refusal_slip: None,
         };
         self.conn.write(|conn| {
             let kiosk: i64 = kiosks::table
@@ -268,6 +280,54 @@ impl Registry {
 
     pub fn get_case(&mut self, id: &str) -> Result<CaseRecord, RegistryError> {
         load_case(&mut self.conn, id)
+    }
+
+    /// The case opened for a delivered session, if any (see [`NewCase::session_key`]).
+    pub fn find_case_by_session_key(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<CaseRecord>, RegistryError> {
+        let row: Option<CaseRow> = cases::table
+            .filter(cases::session_key.eq(key))
+            .select(CaseRow::as_select())
+            .first(&mut self.conn)
+            .optional()?;
+        row.map(CaseRecord::try_from).transpose()
+    }
+
+    /// Refuses a case (`AutoReject` from `checked`, or an officer's `Refuse` from `flagged`) and
+    /// records the blob key of its written refusal slip, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn refuse_case(
+        &mut self,
+        case_id: &str,
+        event: CaseEvent,
+        expected_version: Option<i64>,
+        actor: &str,
+        officer: Option<&str>,
+        slip_blob: &str,
+        detail: serde_json::Value,
+    ) -> Result<CaseRecord, RegistryError> {
+        if !matches!(event, CaseEvent::AutoReject | CaseEvent::Refuse) {
+            return Err(RegistryError::Invalid {
+                what: "refusal event",
+                problem: format!("{event} does not refuse a case"),
+            });
+        }
+        let at = now();
+        self.conn.write(|conn| {
+            let case = load_case(conn, case_id)?;
+            check_case_version(&case, expected_version)?;
+            let mut detail = detail;
+            if let Some(obj) = detail.as_object_mut() {
+                obj.insert("refusal_slip".into(), serde_json::json!(slip_blob));
+            }
+            transition(conn, &case, event, &at, actor, officer, detail)?;
+            diesel::update(cases::table.filter(cases::id.eq(case_id)))
+                .set(cases::refusal_slip.eq(slip_blob))
+                .execute(conn)?;
+            load_case(conn, case_id)
+        })
     }
 
     /// Cases in a state, oldest first.

@@ -382,6 +382,16 @@ impl Registry {
         load_copy(&mut self.conn, code)
     }
 
+    /// The copy issued for a case, if any (a case has at most one).
+    pub fn copy_of_case(&mut self, case_id: &str) -> Result<Option<CopyRecord>, RegistryError> {
+        let row: Option<CopyRow> = copies::table
+            .filter(copies::case_id.eq(case_id))
+            .select(CopyRow::as_select())
+            .first(&mut self.conn)
+            .optional()?;
+        row.map(CopyRecord::try_from).transpose()
+    }
+
     pub fn get_copy_by_register_number(
         &mut self,
         n: &RegisterNumber,
@@ -547,5 +557,47 @@ impl Registry {
                 .select(RevocationRecord::as_select())
                 .first(conn)?)
         })
+    }
+}
+
+/// A copy as the public portal shows it: the record, its signatures in order, and the
+/// confirmed revocation when it is revoked.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicCopy {
+    pub copy: CopyRecord,
+    pub signatures: Vec<SignatureRecord>,
+    pub revocation: Option<RevocationRecord>,
+}
+
+impl Registry {
+    /// The copy with its signatures and, if revoked, the confirmed revocation; `None` when the
+    /// code is not in the register. Reads only (two queries, three when revoked).
+    pub fn public_copy(&mut self, code: &IdCode) -> Result<Option<PublicCopy>, RegistryError> {
+        let row: Option<CopyRow> = copies::table
+            .filter(copies::code.eq(code.as_str()))
+            .select(CopyRow::as_select())
+            .first(&mut self.conn)
+            .optional()?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let copy = CopyRecord::try_from(row)?;
+        let signatures = self.copy_signatures(code)?;
+        let revocation = if copy.state == CopyState::Revoked {
+            revocations::table
+                .filter(revocations::copy_code.eq(code.as_str()))
+                .filter(revocations::confirmed_at.is_not_null())
+                .order(revocations::id.desc())
+                .select(RevocationRecord::as_select())
+                .first(&mut self.conn)
+                .optional()?
+        } else {
+            None
+        };
+        Ok(Some(PublicCopy {
+            copy,
+            signatures,
+            revocation,
+        }))
     }
 }

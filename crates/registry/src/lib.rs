@@ -26,8 +26,8 @@ pub use audit::AuditReport;
 pub use blobs::{BlobError, BlobStore};
 pub use case::{CaseRecord, CheckOutcome, NewCase, PageRef};
 pub use copy::{
-    CopyRecord, IssueContext, IssueRequest, NewSignature, RenderedCopy, RevocationRecord,
-    SignatureRecord,
+    CopyRecord, IssueContext, IssueRequest, NewSignature, PublicCopy, RenderedCopy,
+    RevocationRecord, SignatureRecord,
 };
 pub use db::{BackendKind, DbConnection};
 pub use kiosk::KioskRecord;
@@ -114,6 +114,13 @@ impl Registry {
         self.conn.kind()
     }
 
+    /// Checks that the database answers (`SELECT 1`).
+    pub fn ping(&mut self) -> Result<(), RegistryError> {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SELECT 1").execute(&mut self.conn)?;
+        Ok(())
+    }
+
     /// The underlying connection, for maintenance (migrations) and tests.
     pub fn connection(&mut self) -> &mut DbConnection {
         &mut self.conn
@@ -159,3 +166,6 @@ where
         problem: e.to_string(),
     })
 }
+
+pub mod pool;
+pub use pool::{PooledRegistry, RegistryPool};

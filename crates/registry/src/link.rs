@@ -104,6 +104,18 @@ impl Registry {
             })
     }
 
+    /// The links recorded for a copy, oldest first.
+    pub fn email_links_of_copy(
+        &mut self,
+        code: &IdCode,
+    ) -> Result<Vec<EmailLinkRecord>, RegistryError> {
+        Ok(email_links::table
+            .filter(email_links::copy_code.eq(code.as_str()))
+            .order(email_links::created_at.asc())
+            .select(EmailLinkRecord::as_select())
+            .load(&mut self.conn)?)
+    }
+
     /// Revokes a link (the copy itself stays valid).
     pub fn revoke_email_link(
         &mut self,

@@ -41,6 +41,8 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         decided_at -> Nullable<Text>,
         updated_at -> Text,
+        session_key -> Nullable<Text>,
+        refusal_slip -> Nullable<Text>,
     }
 }
 
