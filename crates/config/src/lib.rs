@@ -180,7 +180,51 @@ pub struct RawConfig {
     pub center: CenterSection,
     pub keys: KeysSection,
     pub portal: PortalSection,
+    #[serde(default)]
+    pub mail: MailSection,
+    #[serde(default)]
+    pub kiosk: KioskSection,
     pub log: LogSection,
+}
+
+/// The kiosk agent's pipeline (issue 4): models, thresholds, scanner and output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KioskSection {
+    /// This kiosk's id in the register (`console kiosk add`).
+    pub id: String,
+    /// The scanner's resolution, used when a scan file states none (JPEG without JFIF density).
+    pub scan_dpi: f32,
+    /// Where `kiosk-agent process` writes issued copies and refusal slips.
+    pub out_dir: PathBuf,
+    /// Tesseract languages, `+`-separated, order matters.
+    pub ocr_languages: String,
+    /// Directory of `<lang>.traineddata` (tesseract's default when absent).
+    pub tessdata_dir: Option<PathBuf>,
+    /// ONNX Runtime shared library (≥ 1.31).
+    pub ort_library: PathBuf,
+    /// Folder of the face models (`fr_detect.onnx`, `fr_landmark.onnx`, `fr_feature.onnx`, `fr_liveness.onnx`).
+    pub face_models_dir: PathBuf,
+    /// Cosine similarity needed for a face match (the face crate's calibrated default when absent).
+    pub face_match_threshold: Option<f32>,
+    /// Liveness probability needed (the face crate's default when absent).
+    pub liveness_threshold: Option<f32>,
+}
+
+impl Default for KioskSection {
+    fn default() -> Self {
+        KioskSection {
+            id: "K01".into(),
+            scan_dpi: 300.0,
+            out_dir: PathBuf::from("data/out"),
+            ocr_languages: "vie+eng".into(),
+            tessdata_dir: None,
+            ort_library: PathBuf::from(".tools/onnxruntime/libonnxruntime.so.1.31.1"),
+            face_models_dir: PathBuf::from(".tools/models/face"),
+            face_match_threshold: None,
+            liveness_threshold: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -234,6 +278,49 @@ pub struct PortalSection {
     pub listen: String,
 }
 
+/// The SMTP server that sends retrieval links (issue 5).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSection {
+    pub host: String,
+    pub port: u16,
+    /// The sender, e.g. `"Sao y điện tử <no-reply@saoy.hanoi.gov.vn>"`.
+    pub from: String,
+    /// `none` (loopback relay only) or `starttls`.
+    pub tls: String,
+    /// Days a retrieval link stays valid.
+    pub link_days: u32,
+}
+
+impl Default for MailSection {
+    fn default() -> Self {
+        MailSection {
+            host: "127.0.0.1".into(),
+            port: 25,
+            from: "Sao y dien tu <no-reply@localhost>".into(),
+            tls: "none".into(),
+            link_days: 30,
+        }
+    }
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailTls {
+    None,
+    StartTls,
+}
+
+/// The validated `[mail]` section.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub host: String,
+    pub port: u16,
+    pub from: String,
+    pub tls: MailTls,
+    pub link_days: u32,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSection {
@@ -275,6 +362,8 @@ impl Default for RawConfig {
                 public_url: "http://127.0.0.1:8080".into(),
                 listen: "127.0.0.1:8080".into(),
             },
+            mail: MailSection::default(),
+            kiosk: KioskSection::default(),
             log: LogSection {
                 format: "human".into(),
                 level: "info".into(),
@@ -323,6 +412,8 @@ pub struct Config {
     pub keys: KeyPaths,
     pub public_url: url::Url,
     pub listen: SocketAddr,
+    pub mail: MailConfig,
+    pub kiosk: KioskSection,
     pub log_format: LogFormat,
     pub log_level: String,
     /// The file it was read from, if any.
@@ -431,6 +522,8 @@ impl Config {
             value: raw.portal.listen.clone(),
             problem: "must be an address and port such as 127.0.0.1:8080".into(),
         })?;
+        let mail = validate_mail(&raw.mail)?;
+        validate_kiosk(&raw.kiosk)?;
         let log_format = match raw.log.format.as_str() {
             "human" => LogFormat::Human,
             "json" => LogFormat::Json,
@@ -467,6 +560,8 @@ impl Config {
             keys,
             public_url,
             listen,
+            mail,
+            kiosk: raw.kiosk,
             log_format,
             log_level: raw.log.level,
             source,
@@ -474,11 +569,116 @@ impl Config {
     }
 }
 
+fn validate_kiosk(k: &KioskSection) -> Result<(), ConfigError> {
+    let bad = |key: &'static str, value: String, problem: &str| ConfigError::Value {
+        key,
+        value,
+        problem: problem.into(),
+    };
+    if k.id.is_empty()
+        || k.id.len() > 32
+        || !k
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(bad("kiosk.id", k.id.clone(), "1-32 of A-Z a-z 0-9 - _"));
+    }
+    if !(200.0..=2400.0).contains(&k.scan_dpi) {
+        return Err(bad(
+            "kiosk.scan_dpi",
+            k.scan_dpi.to_string(),
+            "a scanner resolution of 200 to 2400 dpi (Decree 30/2020 asks at least 200)",
+        ));
+    }
+    if k.ocr_languages.is_empty()
+        || !k
+            .ocr_languages
+            .split('+')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        return Err(bad(
+            "kiosk.ocr_languages",
+            k.ocr_languages.clone(),
+            "tesseract languages joined by +, e.g. vie+eng",
+        ));
+    }
+    for (key, v) in [
+        ("kiosk.face_match_threshold", k.face_match_threshold),
+        ("kiosk.liveness_threshold", k.liveness_threshold),
+    ] {
+        if let Some(v) = v
+            && !(v > 0.0 && v < 1.0)
+        {
+            return Err(bad(key, v.to_string(), "a number strictly between 0 and 1"));
+        }
+    }
+    Ok(())
+}
+
+fn validate_mail(m: &MailSection) -> Result<MailConfig, ConfigError> {
+    if m.host.trim().is_empty() || m.host.len() > 253 || m.host.contains(char::is_whitespace) {
+        return Err(ConfigError::Value {
+            key: "mail.host",
+            value: m.host.chars().take(64).collect(),
+            problem: "must be a host name or address such as smtp.example.vn".into(),
+        });
+    }
+    if m.port == 0 {
+        return Err(ConfigError::Value {
+            key: "mail.port",
+            value: m.port.to_string(),
+            problem: "must be 1 to 65535 (25, 587, …)".into(),
+        });
+    }
+    let addr = m
+        .from
+        .rsplit('<')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('>');
+    if m.from.len() > 320 || !addr.contains('@') || addr.contains(char::is_whitespace) {
+        return Err(ConfigError::Value {
+            key: "mail.from",
+            value: m.from.chars().take(64).collect(),
+            problem: "must be an address, optionally with a name: \"Name <user@domain>\"".into(),
+        });
+    }
+    let tls = match m.tls.as_str() {
+        "none" => MailTls::None,
+        "starttls" => MailTls::StartTls,
+        other => {
+            return Err(ConfigError::Value {
+                key: "mail.tls",
+                value: other.chars().take(64).collect(),
+                problem: "must be none or starttls".into(),
+            });
+        }
+    };
+    if !(1..=366).contains(&m.link_days) {
+        return Err(ConfigError::Value {
+            key: "mail.link_days",
+            value: m.link_days.to_string(),
+            problem: "must be 1 to 366 days".into(),
+        });
+    }
+    Ok(MailConfig {
+        host: m.host.clone(),
+        port: m.port,
+        from: m.from.clone(),
+        tls,
+        link_days: m.link_days,
+    })
+}
+
 fn parse_env_value(v: &str) -> figment::value::Value {
     // Numbers stay numbers (register_book), everything else is a string.
-    match v.parse::<u64>() {
-        Ok(n) => figment::value::Value::from(n),
-        Err(_) => figment::value::Value::from(v.to_string()),
+    if let Ok(n) = v.parse::<u64>() {
+        return figment::value::Value::from(n);
+    }
+    match v.parse::<f64>() {
+        Ok(x) if v.contains('.') && x.is_finite() => figment::value::Value::from(x),
+        _ => figment::value::Value::from(v.to_string()),
     }
 }
 
@@ -502,6 +702,34 @@ mod tests {
         let p = dir.path().join("truecopy.toml");
         std::fs::write(&p, text).map_err(|e| ConfigError::Invalid(e.to_string()))?;
         Config::load_from(Some(&p), &env(pairs))
+    }
+
+    #[test]
+    fn kiosk_section_is_validated() {
+        let c = Config::load_from(
+            None,
+            &env(&[("TRUECOPY_KIOSK__FACE_MATCH_THRESHOLD", "0.6")]),
+        )
+        .expect("valid");
+        assert_eq!(c.kiosk.face_match_threshold, Some(0.6));
+        assert_eq!(c.kiosk.id, "K01");
+        for (k, v, key) in [
+            ("TRUECOPY_KIOSK__SCAN_DPI", "72", "kiosk.scan_dpi"),
+            (
+                "TRUECOPY_KIOSK__FACE_MATCH_THRESHOLD",
+                "1.5",
+                "kiosk.face_match_threshold",
+            ),
+            (
+                "TRUECOPY_KIOSK__OCR_LANGUAGES",
+                "vie++eng",
+                "kiosk.ocr_languages",
+            ),
+            ("TRUECOPY_KIOSK__ID", "K 01", "kiosk.id"),
+        ] {
+            let e = Config::load_from(None, &env(&[(k, v)])).expect_err(k);
+            assert!(e.to_string().contains(key), "{e}");
+        }
     }
 
     #[test]
