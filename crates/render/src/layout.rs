@@ -798,6 +798,177 @@ pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, sc
     col.y
 }
 
+// ---------------------------------------------------------------------------------------
+// Refusal slip (phiếu từ chối chứng thực)
+
+/// Draws the refusal slip on an A4 page: header, title, the facts, the reasons with their
+/// legal grounds, the citizen's right to complain, place/date and the issuing center.
+pub(crate) fn draw_refusal(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &crate::RefusalSlip) {
+    let (w, h) = A4;
+    let left = 25.0 * MM;
+    let avail = w - left - 20.0 * MM;
+    let mut lines: Vec<Line> = Vec::new();
+    let add = |lines: &mut Vec<Line>, weight, size, grey, gap, text: &str| {
+        lines.extend(wrapped(ctx, weight, size, grey, gap, avail, text));
+    };
+    add(&mut lines, Weight::Bold, 10.0, BLACK, 0.0, &s.center_name);
+    add(
+        &mut lines,
+        Weight::Regular,
+        9.0,
+        GREY,
+        0.0,
+        &s.center_name_en,
+    );
+    add(
+        &mut lines,
+        Weight::Bold,
+        10.0,
+        BLACK,
+        6.0,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc",
+    );
+    add(
+        &mut lines,
+        Weight::Bold,
+        15.0,
+        BLACK,
+        18.0,
+        "PHIẾU TỪ CHỐI CHỨNG THỰC",
+    );
+    add(
+        &mut lines,
+        Weight::Regular,
+        11.0,
+        GREY,
+        0.0,
+        "Refusal to certify a copy",
+    );
+    add(
+        &mut lines,
+        Weight::Regular,
+        10.5,
+        BLACK,
+        14.0,
+        &format!("Mã hồ sơ / Case: {}", s.case_id),
+    );
+    add(
+        &mut lines,
+        Weight::Regular,
+        10.5,
+        BLACK,
+        2.0,
+        &format!("Giấy tờ / Document: {} / {}", s.document_vi, s.document_en),
+    );
+    add(
+        &mut lines,
+        Weight::Regular,
+        10.5,
+        BLACK,
+        2.0,
+        &format!("Tiếp nhận lúc / Received: {}", s.received),
+    );
+    add(
+        &mut lines,
+        Weight::Regular,
+        10.5,
+        BLACK,
+        12.0,
+        "Trung tâm từ chối chứng thực bản sao từ bản chính giấy tờ nêu trên vì lý do sau / The center refuses to certify a copy of the document above for the following reason(s):",
+    );
+    for r in &s.reasons {
+        add(
+            &mut lines,
+            Weight::Bold,
+            10.5,
+            BLACK,
+            8.0,
+            &format!("• {}", r.text_vi),
+        );
+        add(
+            &mut lines,
+            Weight::Regular,
+            10.0,
+            GREY,
+            0.0,
+            &format!("  {}", r.text_en),
+        );
+        if let Some((vi, en)) = &r.legal_ground {
+            add(
+                &mut lines,
+                Weight::Regular,
+                10.0,
+                BLACK,
+                2.0,
+                &format!("  Căn cứ / Legal ground: {vi}"),
+            );
+            add(
+                &mut lines,
+                Weight::Regular,
+                9.5,
+                GREY,
+                0.0,
+                &format!("  {en}"),
+            );
+        }
+    }
+    if let Some(note) = s.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        add(
+            &mut lines,
+            Weight::Regular,
+            10.5,
+            BLACK,
+            10.0,
+            &format!("Ghi chú / Note: {note}"),
+        );
+    }
+    add(
+        &mut lines,
+        Weight::Regular,
+        10.0,
+        BLACK,
+        14.0,
+        "Bản chính đã được trả lại cho người yêu cầu. Người yêu cầu có quyền khiếu nại theo quy định của Luật Khiếu nại.",
+    );
+    add(
+        &mut lines,
+        Weight::Regular,
+        9.5,
+        GREY,
+        0.0,
+        "The original has been returned to the requester, who may lodge a complaint under the Law on Complaints.",
+    );
+    add(
+        &mut lines,
+        Weight::Regular,
+        10.5,
+        BLACK,
+        18.0,
+        &format!("{}, {}", s.place, s.date_vi),
+    );
+    add(&mut lines, Weight::Regular, 9.5, GREY, 0.0, &s.date_en);
+    add(&mut lines, Weight::Bold, 10.5, BLACK, 10.0, &s.decided_by);
+    add(
+        &mut lines,
+        Weight::Regular,
+        9.5,
+        GREY,
+        0.0,
+        "Phiếu này được ký bằng con dấu điện tử của Trung tâm / This slip carries the center's electronic seal",
+    );
+    // Shrink uniformly if a long list of reasons would run off the page.
+    let total: f32 = lines.iter().map(Line::height).sum();
+    let room = h - 45.0 * MM;
+    if total > room {
+        let k = (room / total).max(0.5);
+        for l in &mut lines {
+            l.size *= k;
+            l.gap *= k;
+        }
+    }
+    draw_lines(ctx, ops, &lines, left, h - 25.0 * MM);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -359,6 +359,93 @@ fn validate(input: &RenderInput) -> Result<(), RenderError> {
     Ok(())
 }
 
+/// One reason on a refusal slip.
+#[derive(Debug, Clone)]
+pub struct RefusalReason {
+    pub text_vi: String,
+    pub text_en: String,
+    /// The legal ground (Vietnamese, English), for the refusal grounds of Decree 23 Art 22.
+    pub legal_ground: Option<(String, String)>,
+}
+
+/// The facts printed on a refusal slip (phiếu từ chối), Vietnamese with English.
+#[derive(Debug, Clone)]
+pub struct RefusalSlip {
+    pub center_name: String,
+    pub center_name_en: String,
+    pub place: String,
+    pub case_id: String,
+    pub document_vi: String,
+    pub document_en: String,
+    /// When the original was received, as printed.
+    pub received: String,
+    pub reasons: Vec<RefusalReason>,
+    /// An officer's free text, if any.
+    pub note: Option<String>,
+    /// "ngày 25 tháng 11 năm 2026" and "25 November 2026".
+    pub date_vi: String,
+    pub date_en: String,
+    /// Who refused: the center (automated) or the officer's name and title.
+    pub decided_by: String,
+    pub created: OffsetDateTime,
+}
+
+/// Renders the unsigned PDF of a refusal slip: one A4 page, classic xref (ready for the seal).
+pub fn render_refusal_slip(slip: &RefusalSlip) -> Result<Vec<u8>, RenderError> {
+    if slip.reasons.is_empty() {
+        return Err(RenderError::Pdf(
+            "a refusal slip names at least one reason".to_owned(),
+        ));
+    }
+    let faces = fonts::faces().map_err(RenderError::Pdf)?;
+    let title = format!(
+        "Phiếu từ chối chứng thực / Refusal to certify — {}",
+        slip.case_id
+    );
+    let mut doc = PdfDocument::new(&title);
+    let regular = doc.add_font(&faces.regular.parsed);
+    let bold = doc.add_font(&faces.bold.parsed);
+    let watermark_gs = doc.add_graphics_state(ExtendedGraphicsState::default());
+    let ctx = Ctx {
+        faces,
+        regular,
+        bold,
+        watermark_gs,
+    };
+    let mut ops = Vec::new();
+    layout::draw_refusal(&ctx, &mut ops, slip);
+    let (w, h) = layout::A4;
+    doc.pages = vec![page(w, h, ops)];
+    let mut warnings = Vec::new();
+    let opts = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
+    pdf.version = "1.7".to_owned();
+    pdf.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    pdf.compress();
+    let date = Object::String(pdf_date(slip.created).into_bytes(), StringFormat::Literal);
+    let info = lopdf::Dictionary::from_iter(vec![
+        ("Title", text_string(&title)),
+        ("Producer", text_string("truecopy")),
+        ("CreationDate", date.clone()),
+        ("ModDate", date),
+    ]);
+    if let Ok(old) = pdf.trailer.get(b"Info").and_then(Object::as_reference) {
+        pdf.objects.remove(&old);
+    }
+    let id = pdf.add_object(info);
+    pdf.trailer.set("Info", Object::Reference(id));
+    let mut out = Vec::new();
+    pdf.save_to(&mut out)
+        .map_err(|e| RenderError::Pdf(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 /// Renders the unsigned PDF of a certified copy. See the crate documentation for the layout.
 pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
     validate(input)?;
