@@ -1,0 +1,686 @@
+//! Classification from titles and keywords, and field extraction anchored on printed labels.
+
+use std::collections::BTreeMap;
+
+use truecopy_domain::DocumentType;
+
+use crate::text::{
+    Line, clean_value, continuation, digitize, find_date, find_label, fold_str, line_below,
+    looks_like_name, title_case, value_after,
+};
+
+/// Classifies from the folded text of all pages: titles weigh 3, supporting keywords 1.
+pub(crate) fn classify(folded: &str) -> DocumentType {
+    let rules: [(DocumentType, &[(&str, u32)]); 4] = [
+        (
+            DocumentType::CitizenId,
+            &[
+                ("can cuoc cong dan", 3),
+                ("citizen identity card", 3),
+                ("idvnm", 3),
+                ("date of expiry", 1),
+                ("place of residence", 1),
+                ("personal identification", 1),
+                ("index finger", 1),
+            ],
+        ),
+        (
+            DocumentType::BirthCertificate,
+            &[
+                ("giay khai sinh", 3),
+                ("noi dang ky khai sinh", 1),
+                ("nguoi me", 1),
+                ("nguoi cha", 1),
+            ],
+        ),
+        (
+            DocumentType::Diploma,
+            &[
+                ("bang tot nghiep", 3),
+                ("degree of bachelor", 3),
+                ("xep loai tot nghiep", 1),
+                ("hieu truong", 1),
+                ("so vao so cap bang", 1),
+            ],
+        ),
+        (
+            DocumentType::Decision,
+            &[
+                ("quyet dinh", 3),
+                ("can cu", 1),
+                ("dieu 1", 1),
+                ("noi nhan", 1),
+            ],
+        ),
+    ];
+    let mut scores: Vec<(DocumentType, u32)> = rules
+        .iter()
+        .map(|(t, keys)| {
+            (
+                *t,
+                keys.iter()
+                    .filter(|(k, _)| folded.contains(k))
+                    .map(|(_, w)| w)
+                    .sum(),
+            )
+        })
+        .collect();
+    scores.sort_by_key(|s| std::cmp::Reverse(s.1));
+    let (best, s) = scores[0];
+    if s < 3 || scores[1].1 == s {
+        return DocumentType::Other;
+    }
+    best
+}
+
+type Fields = BTreeMap<String, String>;
+
+/// Number of printed labels known for a type.
+pub(crate) fn label_count(t: DocumentType) -> usize {
+    match t {
+        DocumentType::BirthCertificate => BC_LABELS.len(),
+        DocumentType::Diploma => DIPLOMA_LABELS.len(),
+        _ => 0,
+    }
+}
+
+/// How many of a document type's printed labels a reading found (0 for types without a list):
+/// tells a reading whose layout analysis lost the body.
+pub(crate) fn label_hits(t: DocumentType, lines: &[Line]) -> usize {
+    let labels: &[&str] = match t {
+        DocumentType::BirthCertificate => BC_LABELS,
+        DocumentType::Diploma => DIPLOMA_LABELS,
+        _ => &[],
+    };
+    labels
+        .iter()
+        .filter(|k| lines.iter().any(|l| l.find(k, 0).is_some()))
+        .count()
+}
+
+fn put(f: &mut Fields, k: &str, v: Option<String>) {
+    if let Some(v) = v {
+        // A comma kept for a possible continuation line ends no value.
+        let v = v.trim_end_matches([',', ' ']);
+        if !v.is_empty() {
+            f.insert(k.to_string(), v.to_string());
+        }
+    }
+}
+
+/// Value of a label: on its line after the label (up to a stop label), else the line below.
+fn labelled(
+    lines: &[Line],
+    keys: &[&str],
+    stops: &[&str],
+    below: bool,
+) -> Option<(String, usize, i32)> {
+    let hit = find_label(lines, keys)?;
+    let l = &lines[hit.line];
+    let v = value_after(l, hit.end, stops);
+    if !v.is_empty() {
+        // x of the value: approximate by the line's extent proportionally.
+        let frac = hit.end as f32 / l.folded.len().max(1) as f32;
+        let x = l.x0 + ((l.x1 - l.x0) as f32 * frac) as i32;
+        return Some((v, hit.line, x));
+    }
+    if !below {
+        return None;
+    }
+    let j = line_below(lines, hit.line, 2)?;
+    let v = clean_value(&lines[j].text);
+    (!v.is_empty()).then_some((v, j, lines[j].x0))
+}
+
+/// Appends wrapped continuation lines (at most two) to a value.
+fn with_continuation(lines: &[Line], v: (String, usize, i32), x: i32, labels: &[&str]) -> String {
+    let (mut s, mut i, _) = v;
+    for _ in 0..2 {
+        match continuation(lines, i, x, labels) {
+            Some(j) => {
+                s = format!("{s} {}", clean_value(&lines[j].text));
+                i = j;
+            }
+            None => break,
+        }
+    }
+    s
+}
+
+fn sex_of(v: &str) -> Option<String> {
+    let f = fold_str(v);
+    let w = f.split_whitespace().next()?;
+    match w {
+        "nam" | "m" | "male" => Some("Nam".into()),
+        "nu" | "f" | "female" => Some("Nữ".into()),
+        _ => None,
+    }
+}
+
+const CCCD_LABELS: &[&str] = &[
+    "ho va ten",
+    "full name",
+    "ngay sinh",
+    "date of birth",
+    "gioi tinh",
+    "quoc tich",
+    "nationality",
+    "que quan",
+    "place of origin",
+    "noi thuong tru",
+    "place of residence",
+    "co gia tri",
+    "date of expiry",
+    "dac diem",
+    "personal identification",
+];
+
+pub(crate) fn citizen_id(front: &[Line], back: &[Line]) -> Fields {
+    let mut f = Fields::new();
+    // The 12-digit number: the digits after "Số / No." (look-alikes mapped), else any token of 12.
+    let after_label = find_label(front, &["no.:", "no:", "no.", "so /"]).and_then(|h| {
+        let d: String = digitize(&front[h.line].slice(h.end, usize::MAX))
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        (d.len() == 12).then_some(d)
+    });
+    let id = after_label.or_else(|| {
+        front.iter().find_map(|l| {
+            l.text
+                .split_whitespace()
+                .map(|t| digitize(t.trim_matches(|c: char| !c.is_alphanumeric())))
+                .find(|t| t.len() == 12 && t.chars().all(|c| c.is_ascii_digit()))
+        })
+    });
+    put(&mut f, "id_number", id);
+    // The name is printed on the line under its label; a same-line value must look like one.
+    let name = find_label(front, &["full name", "ho va ten"]).and_then(|h| {
+        let v = value_after(&front[h.line], h.end, &[]);
+        if v.split_whitespace().count() >= 2 && is_upper(&v) {
+            return Some(v);
+        }
+        line_below(front, h.line, 2)
+            .map(|j| clean_value(&front[j].text))
+            .filter(|v| mostly_upper(v))
+    });
+    put(&mut f, "full_name", name);
+    put(
+        &mut f,
+        "date_of_birth",
+        find_label(front, &["date of birth", "ngay sinh"]).and_then(|h| {
+            find_date(&front[h.line].slice(h.end, usize::MAX))
+                .or_else(|| line_below(front, h.line, 2).and_then(|j| find_date(&front[j].text)))
+        }),
+    );
+    put(
+        &mut f,
+        "sex",
+        labelled(
+            front,
+            &["sex", "gioi tinh"],
+            &["quoc tich", "nationality"],
+            false,
+        )
+        .and_then(|v| sex_of(&v.0)),
+    );
+    put(
+        &mut f,
+        "nationality",
+        labelled(front, &["nationality"], &[], false).map(|v| v.0),
+    );
+    put(
+        &mut f,
+        "place_of_origin",
+        labelled(front, &["place of origin", "que quan"], &[], true).map(|v| v.0),
+    );
+    if let Some(hit) = find_label(front, &["place of residence", "noi thuong tru"]) {
+        let l = &front[hit.line];
+        let v = value_after(l, hit.end, &[]);
+        let s = if v.is_empty() {
+            line_below(front, hit.line, 2).map(|j| {
+                with_continuation(
+                    front,
+                    (clean_value(&front[j].text), j, 0),
+                    front[j].x0,
+                    CCCD_LABELS,
+                )
+            })
+        } else {
+            Some(with_continuation(
+                front,
+                (v, hit.line, 0),
+                l.x0,
+                CCCD_LABELS,
+            ))
+        };
+        put(&mut f, "place_of_residence", s);
+    }
+    put(
+        &mut f,
+        "expiry_date",
+        find_label(front, &["date of expiry", "co gia tri den", "co gia tri"]).and_then(|h| {
+            find_date(&front[h.line].slice(h.end, usize::MAX)).or_else(|| {
+                let mut i = h.line;
+                for _ in 0..3 {
+                    i = line_below(front, i, 3)?;
+                    if let Some(d) = find_date(&front[i].text) {
+                        return Some(d);
+                    }
+                }
+                None
+            })
+        }),
+    );
+    put(
+        &mut f,
+        "issue_date",
+        find_label(
+            back,
+            &[
+                "date, month, year",
+                "ngay, thang, nam",
+                "date month year",
+                "month, year",
+            ],
+        )
+        .and_then(|h| find_date(&back[h.line].slice(h.end, usize::MAX))),
+    );
+    f
+}
+
+const BC_LABELS: &[&str] = &[
+    "ho, chu dem, ten",
+    "ngay, thang, nam sinh",
+    "ghi bang chu",
+    "gioi tinh",
+    "dan toc",
+    "quoc tich",
+    "noi sinh",
+    "que quan",
+    "nam sinh",
+    "noi cu tru",
+    "noi dang ky",
+    "ngay, thang, nam dang ky",
+    "nguoi ky",
+];
+
+pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
+    let mut f = Fields::new();
+    let stops = BC_LABELS;
+    let lab = |keys: &[&str]| labelled(lines, keys, stops, false);
+    // Registration number: "Số: 123/2020" at the top, before the title.
+    put(
+        &mut f,
+        "registration_number",
+        lines.iter().take(6).find_map(|l| {
+            let p = l
+                .find("so:", 0)
+                .filter(|&p| p == 0 || l.folded[p - 1] == ' ')?;
+            let v = value_after(l, p + 3, &[]);
+            v.split_whitespace().next().map(str::to_string)
+        }),
+    );
+    put(
+        &mut f,
+        "full_name",
+        lab(&["ho, chu dem, ten:", "ho chu dem ten:", "ho, chu dem, ten :"]).map(|v| v.0),
+    );
+    put(
+        &mut f,
+        "date_of_birth",
+        find_label(lines, &["ngay, thang, nam sinh", "thang, nam sinh"])
+            .and_then(|h| find_date(&lines[h.line].slice(h.end, usize::MAX))),
+    );
+    put(
+        &mut f,
+        "date_of_birth_words",
+        lab(&["ghi bang chu"]).map(|v| {
+            let x = v.2;
+            with_continuation(lines, v, x, BC_LABELS)
+        }),
+    );
+    put(
+        &mut f,
+        "sex",
+        lab(&["gioi tinh"]).and_then(|v| sex_of(&v.0)),
+    );
+    put(&mut f, "ethnicity", lab(&["dan toc"]).map(|v| v.0));
+    put(&mut f, "nationality", lab(&["quoc tich"]).map(|v| v.0));
+    put(
+        &mut f,
+        "place_of_birth",
+        lab(&["noi sinh"]).map(|v| {
+            let x = lines[v.1].x0;
+            with_continuation(lines, v, x, BC_LABELS)
+        }),
+    );
+    put(&mut f, "mother_name", lab(&["ten nguoi me"]).map(|v| v.0));
+    put(&mut f, "father_name", lab(&["ten nguoi cha"]).map(|v| v.0));
+    put(
+        &mut f,
+        "registration_authority",
+        lab(&["noi dang ky khai sinh", "noi dang ky"]).map(|v| {
+            let x = lines[v.1].x0;
+            with_continuation(lines, v, x, BC_LABELS)
+        }),
+    );
+    put(
+        &mut f,
+        "registration_date",
+        find_label(lines, &["nam dang ky", "ngay, thang, nam dang"])
+            .and_then(|h| find_date(&lines[h.line].slice(h.end, usize::MAX))),
+    );
+    put(
+        &mut f,
+        "signer_name",
+        signer_below(lines, &["nguoi ky giay khai sinh", "nguoi ky"]),
+    );
+    f
+}
+
+/// The signer: the lowest name-like line below the signature heading.
+fn signer_below(lines: &[Line], heading: &[&str]) -> Option<String> {
+    let h = find_label(lines, heading)?;
+    let top = lines[h.line].y1;
+    let cx = (lines[h.line].x0 + lines[h.line].x1) / 2;
+    let w = lines[h.line].x1 - lines[h.line].x0;
+    lines
+        .iter()
+        .filter(|l| l.y0 > top && (l.x0 + l.x1) / 2 > cx - w && (l.x0 + l.x1) / 2 < cx + w)
+        .filter(|l| looks_like_name(&strip_degree(&clean_value(&l.text))))
+        .filter(|l| {
+            !l.text
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+        })
+        .max_by_key(|l| l.y0)
+        .map(|l| clean_value(&l.text))
+}
+
+/// Drops academic prefixes (`PGS.TS.`, `TS.`) before a name check.
+fn strip_degree(s: &str) -> String {
+    s.split_whitespace()
+        .filter(|w| {
+            !(w.ends_with('.') && w.chars().filter(|c| c.is_uppercase()).count() >= 2
+                || *w == "TS.")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn strip_honorific(s: &str) -> String {
+    let t = s.trim();
+    for p in ["Ông ", "Bà ", "Ong ", "Ba ", "Mr ", "Ms "] {
+        if let Some(r) = t.strip_prefix(p) {
+            return r.trim().to_string();
+        }
+    }
+    t.to_string()
+}
+
+const DIPLOMA_LABELS: &[&str] = &[
+    "nganh",
+    "cho:",
+    "ngay sinh",
+    "xep loai",
+    "hinh thuc",
+    "so hieu",
+    "so vao so",
+];
+
+pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
+    let mut f = Fields::new();
+    let lab = |keys: &[&str]| labelled(lines, keys, DIPLOMA_LABELS, false).map(|v| v.0);
+    // University: the uppercase line under HIỆU TRƯỞNG in the Vietnamese heading.
+    put(
+        &mut f,
+        "university",
+        lines
+            .iter()
+            .find(|l| {
+                l.folded_str().starts_with("truong dai hoc")
+                    || l.folded_str().starts_with("truong ")
+            })
+            .map(|l| {
+                let t = title_case(&clean_value(&l.text));
+                t.replacen("Đại Học", "Đại học", 1)
+            }),
+    );
+    put(
+        &mut f,
+        "full_name",
+        lab(&["cho:", "cho :"]).map(|v| strip_honorific(&v)),
+    );
+    put(
+        &mut f,
+        "date_of_birth",
+        find_label(lines, &["ngay sinh"])
+            .and_then(|h| find_date(&lines[h.line].slice(h.end, usize::MAX))),
+    );
+    put(&mut f, "major", lab(&["nganh:", "nganh :", "nganh"]));
+    put(
+        &mut f,
+        "classification",
+        lab(&["xep loai tot nghiep", "xep loai"]),
+    );
+    put(&mut f, "serial_number", lab(&["so hieu"]));
+    put(
+        &mut f,
+        "register_number",
+        lab(&["so vao so cap bang", "cap bang"]),
+    );
+    put(
+        &mut f,
+        "issue_date",
+        lines
+            .iter()
+            .find(|l| {
+                let s = l.folded_str();
+                s.contains(", ngay ") && s.contains("thang")
+            })
+            .and_then(|l| find_date(&l.text)),
+    );
+    // The signature block of the Vietnamese (right) half: the lowest name-like line below the
+    // place-and-date line ("…, ngày … tháng … năm …"), above the serial number.
+    let date_y = lines
+        .iter()
+        .find(|l| {
+            let s = l.folded_str();
+            s.contains(", ngay ") && s.contains("thang")
+        })
+        .map(|l| l.y1);
+    if let Some(top) = date_y {
+        let s = lines
+            .iter()
+            .filter(|l| l.y0 > top && (l.x0 + l.x1) / 2 > page_width / 2)
+            .filter(|l| {
+                let t = clean_value(&l.text);
+                looks_like_name(&strip_degree(&t))
+                    && !is_upper(&t)
+                    && !fold_str(&t).starts_with("so ")
+            })
+            .max_by_key(|l| l.y0)
+            .map(|l| clean_value(&l.text));
+        put(&mut f, "signer_name", s);
+    }
+    f
+}
+
+/// A name line in capitals, allowing an OCR slip or two.
+fn mostly_upper(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    let up = letters.iter().filter(|c| c.is_uppercase()).count();
+    letters.len() >= 4 && up * 10 >= letters.len() * 8 && s.split_whitespace().count() >= 2
+}
+
+fn is_upper(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
+}
+
+pub(crate) fn decision(lines: &[Line], page_width: i32) -> Fields {
+    let mut f = Fields::new();
+    let so = lines.iter().position(|l| {
+        l.find("so:", 0)
+            .is_some_and(|p| p == 0 || l.folded[p - 1] == ' ')
+    });
+    if let Some(i) = so {
+        let l = &lines[i];
+        let p = l.find("so:", 0).unwrap_or(0);
+        put(
+            &mut f,
+            "document_number",
+            value_after(l, p + 3, &[])
+                .split_whitespace()
+                .next()
+                .map(str::to_string),
+        );
+        // Issuing agency: the uppercase lines above "Số:" in its column.
+        let cx = (l.x0 + l.x1) / 2;
+        // Lines of the left heading may be merged with the national motto on the right.
+        let agency: Vec<String> = lines[..i]
+            .iter()
+            .filter_map(|m| {
+                let cut = ["cong hoa", "doc lap"]
+                    .iter()
+                    .filter_map(|k| m.find(k, 0))
+                    .min();
+                let (text, x1) = match cut {
+                    Some(p) => {
+                        let frac = p as f32 / m.folded.len().max(1) as f32;
+                        (
+                            clean_value(&m.slice(0, p)),
+                            m.x0 + ((m.x1 - m.x0) as f32 * frac) as i32,
+                        )
+                    }
+                    None => (clean_value(&m.text), m.x1),
+                };
+                (((m.x0 + x1) / 2 - cx).abs() < page_width / 6 && is_upper(&text)).then_some(text)
+            })
+            .collect();
+        put(
+            &mut f,
+            "issuing_agency",
+            (!agency.is_empty()).then(|| agency.join(" ")),
+        );
+    }
+    // Place and date: "Hà Tĩnh, ngày 08 tháng 8 năm 2026".
+    if let Some(l) = lines.iter().find(|l| {
+        let s = l.folded_str();
+        s.contains(", ngay ") && s.contains(" thang ") && s.contains(" nam ")
+    }) {
+        let p = l.find(", ngay", 0).unwrap_or(0);
+        put(&mut f, "place", Some(clean_value(&l.slice(0, p))));
+        put(&mut f, "issue_date", find_date(&l.slice(p, usize::MAX)));
+    }
+    if !f.contains_key("document_number") {
+        // "Số:" misread: the number itself has the Decree 30 form 123/QĐ-XXX.
+        let n = lines.iter().take(8).find_map(|l| {
+            l.text.split_whitespace().find(|w| {
+                let fw = fold_str(w);
+                fw.contains("/qd") && fw.starts_with(|c: char| c.is_ascii_digit())
+            })
+        });
+        put(&mut f, "document_number", n.map(clean_value));
+    }
+    // Title (trích yếu): "Về việc ..." in the upper half, down to the next uppercase line; else
+    // the lines under the first QUYẾT ĐỊNH heading.
+    let ve_viec = lines.iter().take(lines.len() / 2 + 1).position(|l| {
+        let s = l.folded_str();
+        s.starts_with("ve viec") || s.starts_with("v/v")
+    });
+    if let Some(i) = ve_viec {
+        let mut parts = vec![clean_value(&lines[i].text)];
+        let mut k = i;
+        while let Some(j) = line_below(lines, k, 2) {
+            let t = clean_value(&lines[j].text);
+            if is_upper(&t) || fold_str(&t).starts_with("can cu") || parts.len() >= 3 {
+                break;
+            }
+            parts.push(t);
+            k = j;
+        }
+        put(&mut f, "title", Some(parts.join(" ")));
+    } else if let Some(h) = lines
+        .iter()
+        .position(|l| l.folded_str().trim().trim_end_matches(':') == "quyet dinh")
+    {
+        let mut parts = Vec::new();
+        let mut i = h;
+        while let Some(j) = line_below(lines, i, 2) {
+            let t = clean_value(&lines[j].text);
+            if is_upper(&t) || fold_str(&t).starts_with("can cu") || parts.len() >= 3 {
+                break;
+            }
+            parts.push(t);
+            i = j;
+        }
+        put(
+            &mut f,
+            "title",
+            (!parts.is_empty()).then(|| parts.join(" ")),
+        );
+    }
+    // The person: "Ông|Bà NAME, sinh ngày dd/mm/yyyy" in the body.
+    let body = lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = body.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if matches!(*w, "Ông" | "Bà" | "Ong") {
+            let mut name = Vec::new();
+            let mut rest = None;
+            for (k, t) in words[i + 1..].iter().enumerate().take(6) {
+                let bare = t.trim_end_matches(',');
+                if !bare.chars().next().is_some_and(char::is_uppercase) {
+                    break;
+                }
+                name.push(bare);
+                if t.ends_with(',') {
+                    rest = Some(i + 1 + k + 1);
+                    break;
+                }
+            }
+            let Some(r) = rest else { continue };
+            if name.len() < 2 {
+                continue;
+            }
+            let tail = words[r..(r + 6).min(words.len())].join(" ");
+            if fold_str(&tail).starts_with("sinh ngay") {
+                put(&mut f, "full_name", Some(name.join(" ")));
+                put(&mut f, "date_of_birth", find_date(&tail));
+                break;
+            }
+        }
+    }
+    // Signature block: right half, below the body ("Nơi nhận").
+    let base = lines
+        .iter()
+        .position(|l| fold_str(&l.text).starts_with("noi nhan"))
+        .map(|i| lines[i].y0)
+        .unwrap_or(i32::MAX);
+    let right: Vec<&Line> = lines
+        .iter()
+        .filter(|l| l.y1 >= base && l.x0 > page_width / 2 - page_width / 10)
+        .collect();
+    let title = right
+        .iter()
+        .filter(|l| is_upper(&l.text))
+        .filter(|l| {
+            !["kt.", "tm.", "tl.", "q.", "kt ", "tm "]
+                .iter()
+                .any(|p| fold_str(&l.text).starts_with(p))
+        })
+        .max_by_key(|l| l.y0);
+    put(&mut f, "signer_title", title.map(|l| clean_value(&l.text)));
+    let name = right
+        .iter()
+        .filter(|l| looks_like_name(&clean_value(&l.text)) && !is_upper(&l.text))
+        .max_by_key(|l| l.y0);
+    put(&mut f, "signer_name", name.map(|l| clean_value(&l.text)));
+    f
+}

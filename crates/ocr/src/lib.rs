@@ -1,0 +1,457 @@
+//! Document recognition for the kiosk: page preprocessing (crop to the document, ~300 dpi,
+//! deskew, even lighting), tesseract OCR with word boxes, classification, field extraction
+//! anchored on the printed labels, and the CCCD's MRZ read in a second pass on the cropped band
+//! with a restricted alphabet, corrected and checked by [`truecopy_domain::mrz`].
+//!
+//! `OMP_THREAD_LIMIT=1` must be in the process environment before the first tesseract handle is
+//! created (tesseract's OpenMP threads make it 5–9× slower on 2 cores). Setting it from inside the
+//! process needs `unsafe` (forbidden here), so [`OcrEngine::new`] refuses to start without it:
+//! set it in the service unit or the launching shell.
+
+mod extract;
+mod prep;
+mod text;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tesseract::Tesseract;
+use truecopy_domain::DocumentType;
+use truecopy_domain::mrz::{CheckResult, Correction, Td1};
+
+/// OCR configuration (`[ocr]` in the configuration file).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrConfig {
+    /// Tesseract languages, `+`-separated, order matters (`vie+eng`).
+    pub languages: String,
+    /// Directory holding `<lang>.traineddata`; tesseract's default when absent.
+    pub tessdata_dir: Option<PathBuf>,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            languages: "vie+eng".into(),
+            tessdata_dir: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error(
+        "tesseract language data {lang:?} not found in {dir}: install the Debian package {package}"
+    )]
+    MissingLanguage {
+        lang: String,
+        dir: String,
+        package: String,
+    },
+    #[error(
+        "OMP_THREAD_LIMIT is not set: start the process with OMP_THREAD_LIMIT=1 (tesseract is 5-9x slower otherwise)"
+    )]
+    ThreadLimit,
+    #[error("tesseract could not start with languages {languages:?}: {detail}")]
+    Init { languages: String, detail: String },
+    #[error("no pages to read")]
+    NoPages,
+    #[error("page {page} is too small or too large to read ({width}x{height})")]
+    BadPage {
+        page: usize,
+        width: u32,
+        height: u32,
+    },
+    #[error("tesseract failed: {0}")]
+    Tesseract(String),
+}
+
+/// The MRZ as read from the back of a CCCD.
+#[derive(Debug, Clone, Serialize)]
+pub struct MrzReading {
+    /// Lines as the OCR gave them (the MRZ-looking ones).
+    pub raw_lines: Vec<String>,
+    /// After correction of confusables (30 characters each), when three lines were found.
+    pub lines: Option<[String; 3]>,
+    pub td1: Option<Td1>,
+    pub checks: Vec<CheckResult>,
+    pub corrections: Vec<Correction>,
+    /// Why no `td1` could be parsed.
+    pub error: Option<String>,
+}
+
+/// What was read from the pages of one original.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reading {
+    pub document_type: DocumentType,
+    pub fields: BTreeMap<String, String>,
+    pub mrz: Option<MrzReading>,
+    pub page_text: Vec<String>,
+    pub mean_confidence: Vec<f32>,
+    pub timings_ms: BTreeMap<String, f64>,
+}
+
+/// One reused pair of tesseract handles (main text in the configured languages, MRZ in `eng`
+/// with a restricted alphabet). `Send`, not `Sync`: one engine per worker thread.
+pub struct OcrEngine {
+    main: Option<Tesseract>,
+    /// `vie` alone, for a second reading that restores marks (see `text::merge_diacritics`);
+    /// only when the configured languages mix Vietnamese with others.
+    vie: Option<Tesseract>,
+    mrz: Option<Tesseract>,
+}
+
+impl std::fmt::Debug for OcrEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OcrEngine").finish_non_exhaustive()
+    }
+}
+
+const MRZ_ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
+const MAX_PIXELS: u64 = 120_000_000;
+
+fn tessdata_default() -> PathBuf {
+    std::env::var_os("TESSDATA_PREFIX")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/share/tesseract-ocr/5/tessdata"))
+}
+
+fn check_languages(dir: &Path, languages: &str) -> Result<(), OcrError> {
+    for lang in languages.split('+').filter(|l| !l.is_empty()) {
+        if !dir.join(format!("{lang}.traineddata")).is_file() {
+            return Err(OcrError::MissingLanguage {
+                lang: lang.to_string(),
+                dir: dir.display().to_string(),
+                package: format!("tesseract-ocr-{}", lang.to_lowercase().replace('_', "-")),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn init(dir: Option<&str>, languages: &str) -> Result<Tesseract, OcrError> {
+    Tesseract::new(dir, Some(languages)).map_err(|e| OcrError::Init {
+        languages: languages.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+impl OcrEngine {
+    /// Creates the handles (50–270 ms each): do it once per worker and reuse.
+    pub fn new(cfg: &OcrConfig) -> Result<Self, OcrError> {
+        if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+            return Err(OcrError::ThreadLimit);
+        }
+        let dir = cfg.tessdata_dir.clone().unwrap_or_else(tessdata_default);
+        check_languages(&dir, &cfg.languages)?;
+        check_languages(&dir, "eng")?;
+        let dir_s = cfg.tessdata_dir.as_ref().map(|d| d.display().to_string());
+        let mut main = init(dir_s.as_deref(), &cfg.languages)?;
+        // The API's default is one uniform block (unlike the CLI's automatic layout): on a card
+        // or a two-column page it glues columns and border specks into the lines and loses
+        // diacritics. Automatic segmentation with no orientation detection, as the CLI does.
+        main.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
+        let langs: Vec<&str> = cfg.languages.split('+').filter(|l| !l.is_empty()).collect();
+        let vie = if langs.len() > 1 && langs.contains(&"vie") {
+            let mut v = init(dir_s.as_deref(), "vie")?;
+            v.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
+            Some(v)
+        } else {
+            None
+        };
+        let mrz = init(dir_s.as_deref(), "eng")?
+            .set_variable("tessedit_char_whitelist", MRZ_ALPHABET)
+            .map_err(|e| OcrError::Init {
+                languages: "eng".into(),
+                detail: e.to_string(),
+            })?;
+        let mut mrz = mrz;
+        mrz.set_page_seg_mode(tesseract::PageSegMode::PsmSingleBlock);
+        Ok(OcrEngine {
+            main: Some(main),
+            vie,
+            mrz: Some(mrz),
+        })
+    }
+
+    /// Reads the pages of one original (e.g. the two sides of an ID card).
+    pub fn read(&mut self, pages: &[image::RgbImage]) -> Result<Reading, OcrError> {
+        if pages.is_empty() {
+            return Err(OcrError::NoPages);
+        }
+        let mut timings: BTreeMap<String, f64> = BTreeMap::new();
+        let mut add = |k: &str, t: Instant| {
+            *timings.entry(k.to_string()).or_default() += t.elapsed().as_secs_f64() * 1e3
+        };
+        let mut prepared = Vec::new();
+        let mut page_lines = Vec::new();
+        let mut page_text = Vec::new();
+        let mut mean_confidence = Vec::new();
+        for (i, p) in pages.iter().enumerate() {
+            let (w, h) = p.dimensions();
+            if w < 64 || h < 64 || (w as u64) * (h as u64) > MAX_PIXELS {
+                return Err(OcrError::BadPage {
+                    page: i + 1,
+                    width: w,
+                    height: h,
+                });
+            }
+            let t = Instant::now();
+            let pr = prep::prepare(p);
+            add("preprocess", t);
+            let t = Instant::now();
+            let tsv = self.ocr_main(&pr)?;
+            let (lines, conf) = text::lines_from_tsv(&tsv);
+            add("ocr", t);
+            page_text.push(
+                lines
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            mean_confidence.push(conf);
+            page_lines.push(lines);
+            prepared.push(pr);
+        }
+        let folded: String = page_text
+            .iter()
+            .map(|s| text::fold_str(s))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let document_type = extract::classify(&folded);
+        // A single-page form whose automatic layout analysis lost the body (a patterned or
+        // gridded background can make it look like a picture): read it again as sparse text
+        // and keep the reading that finds more of the form's labels.
+        if pages.len() == 1 {
+            let hits = extract::label_hits(document_type, &page_lines[0]);
+            let total = extract::label_count(document_type);
+            if total > 0 && hits * 2 < total {
+                let t = Instant::now();
+                let tsv = self.ocr_sparse(&prepared[0])?;
+                let (lines, conf) = text::lines_from_tsv(&tsv);
+                if extract::label_hits(document_type, &lines) > hits {
+                    page_text[0] = lines
+                        .iter()
+                        .map(|l| l.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    mean_confidence[0] = conf;
+                    page_lines[0] = lines;
+                }
+                add("ocr_sparse", t);
+            }
+        }
+        let t = Instant::now();
+        let mut mrz = None;
+        let fields = match document_type {
+            DocumentType::CitizenId => {
+                // The back is the page with the MRZ-looking lines (or the identification label).
+                let is_back = |i: usize| {
+                    let f = text::fold_str(&page_text[i]);
+                    f.contains("idvnm")
+                        || f.contains("personal identification")
+                        || f.contains("index finger")
+                        || f.contains("<<")
+                };
+                let back = (0..pages.len()).rev().find(|&i| is_back(i));
+                let front = (0..pages.len()).find(|&i| Some(i) != back).unwrap_or(0);
+                let empty = Vec::new();
+                let mut f = extract::citizen_id(
+                    &page_lines[front],
+                    back.map(|b| &page_lines[b]).unwrap_or(&empty),
+                );
+                add("extract", t);
+                if let Some(b) = back {
+                    let t = Instant::now();
+                    let m = self.read_mrz(&prepared[b])?;
+                    if let Some(ls) = &m.lines {
+                        for (k, l) in ls.iter().enumerate() {
+                            f.insert(format!("mrz_line{}", k + 1), l.clone());
+                        }
+                    }
+                    mrz = Some(m);
+                    add("mrz", t);
+                }
+                f
+            }
+            DocumentType::BirthCertificate => extract::birth_certificate(&page_lines[0]),
+            DocumentType::Diploma => {
+                extract::diploma(&page_lines[0], prepared[0].grey.width() as i32)
+            }
+            DocumentType::Decision => {
+                extract::decision(&page_lines[0], prepared[0].grey.width() as i32)
+            }
+            DocumentType::Other => BTreeMap::new(),
+        };
+        if document_type != DocumentType::CitizenId {
+            add("extract", t);
+        }
+        Ok(Reading {
+            document_type,
+            fields,
+            mrz,
+            page_text,
+            mean_confidence,
+            timings_ms: timings,
+        })
+    }
+
+    fn ocr_main(&mut self, pr: &prep::Prepared) -> Result<String, OcrError> {
+        let api = self
+            .main
+            .take()
+            .ok_or_else(|| OcrError::Tesseract("handle lost after an earlier failure".into()))?;
+        let (tsv, api) = run(api, &pr.grey, pr.dpi)?;
+        self.main = Some(api);
+        let Some(vie) = self.vie.take() else {
+            return Ok(tsv);
+        };
+        let (tsv_vie, vie) = run(vie, &pr.grey, pr.dpi)?;
+        self.vie = Some(vie);
+        Ok(text::merge_diacritics(&tsv, &tsv_vie))
+    }
+
+    /// The page read as sparse text (no layout analysis into columns and pictures), in
+    /// Vietnamese alone when that handle exists (the forms this is for are in Vietnamese).
+    fn ocr_sparse(&mut self, pr: &prep::Prepared) -> Result<String, OcrError> {
+        let slot = if self.vie.is_some() {
+            &mut self.vie
+        } else {
+            &mut self.main
+        };
+        let mut api = slot
+            .take()
+            .ok_or_else(|| OcrError::Tesseract("handle lost after an earlier failure".into()))?;
+        api.set_page_seg_mode(tesseract::PageSegMode::PsmSparseText);
+        let (tsv, mut api) = run(api, &pr.grey, pr.dpi)?;
+        api.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
+        *slot = Some(api);
+        Ok(tsv)
+    }
+
+    /// Second pass on the MRZ band only (the bottom of the card), restricted alphabet.
+    fn read_mrz(&mut self, pr: &prep::Prepared) -> Result<MrzReading, OcrError> {
+        let (w, h) = pr.grey.dimensions();
+        // ICAO 9303 TD1: the MRZ is the bottom ~18 mm of the 54 mm card; the crop to the
+        // document may leave a little background, hence 38 %.
+        let y0 = h * 62 / 100;
+        let y1 = h;
+        if y1 <= y0 + 8 {
+            return Ok(MrzReading {
+                raw_lines: vec![],
+                lines: None,
+                td1: None,
+                checks: vec![],
+                corrections: vec![],
+                error: Some("no MRZ band".into()),
+            });
+        }
+        let band = image::imageops::crop_imm(&pr.grey, 0, y0, w, y1 - y0).to_image();
+        let api = self.mrz.take().ok_or_else(|| {
+            OcrError::Tesseract("MRZ handle lost after an earlier failure".into())
+        })?;
+        let (txt, api) = run_text(api, &band, pr.dpi)?;
+        self.mrz = Some(api);
+        let raw: Vec<String> = txt
+            .lines()
+            .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            .filter(|s| {
+                let n = s.chars().count();
+                let digits = s.chars().filter(char::is_ascii_digit).count();
+                (24..=36).contains(&n) && (s.matches('<').count() >= 2 || digits >= 10)
+            })
+            .collect();
+        Ok(mrz_from_raw(raw))
+    }
+}
+
+/// Picks the three MRZ lines among raw OCR lines, corrects and parses them.
+fn mrz_from_raw(raw: Vec<String>) -> MrzReading {
+    let mut out = MrzReading {
+        raw_lines: raw.clone(),
+        lines: None,
+        td1: None,
+        checks: vec![],
+        corrections: vec![],
+        error: None,
+    };
+    if raw.len() < 3 {
+        out.error = Some(format!("{} MRZ lines read, 3 expected", raw.len()));
+        return out;
+    }
+    let start = raw.len() - 3;
+    let three: Vec<String> = raw[start..]
+        .iter()
+        .map(|l| {
+            // Noise before the document code on line 1 (e.g. a stray character).
+            l.chars().take(34).collect::<String>()
+        })
+        .collect();
+    match truecopy_domain::mrz::correct(&three) {
+        Ok(c) => {
+            out.corrections = c.corrections;
+            out.lines = Some(c.lines.clone());
+            match Td1::parse(&c.lines) {
+                Ok(td1) => {
+                    out.checks = td1.checks();
+                    out.td1 = Some(td1);
+                }
+                Err(e) => out.error = Some(e.to_string()),
+            }
+        }
+        Err(e) => out.error = Some(e.to_string()),
+    }
+    out
+}
+
+/// One recognition: image in, plain text out, handle back.
+fn run_text(
+    api: Tesseract,
+    img: &image::GrayImage,
+    dpi: u32,
+) -> Result<(String, Tesseract), OcrError> {
+    let (w, h) = img.dimensions();
+    let mut api = api
+        .set_frame(img.as_raw(), w as i32, h as i32, 1, w as i32)
+        .map_err(|e| OcrError::Tesseract(e.to_string()))?
+        .set_source_resolution(dpi as i32);
+    let txt = api
+        .get_text()
+        .map_err(|e| OcrError::Tesseract(e.to_string()))?;
+    Ok((txt, api))
+}
+
+/// One recognition: image in, TSV out, handle back.
+fn run(api: Tesseract, img: &image::GrayImage, dpi: u32) -> Result<(String, Tesseract), OcrError> {
+    let (w, h) = img.dimensions();
+    let api = api
+        .set_frame(img.as_raw(), w as i32, h as i32, 1, w as i32)
+        .map_err(|e| OcrError::Tesseract(e.to_string()))?
+        .set_source_resolution(dpi as i32);
+    let mut api = api
+        .recognize()
+        .map_err(|e| OcrError::Tesseract(e.to_string()))?;
+    let tsv = api
+        .get_tsv_text(0)
+        .map_err(|e| OcrError::Tesseract(e.to_string()))?;
+    Ok((tsv, api))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_language_names_the_package() {
+        let e = check_languages(Path::new("/nonexistent"), "vie+eng").unwrap_err();
+        assert!(e.to_string().contains("tesseract-ocr-vie"), "{e}");
+    }
+
+    #[test]
+    fn config_defaults() {
+        assert_eq!(OcrConfig::default().languages, "vie+eng");
+    }
+}
