@@ -1,0 +1,118 @@
+//! `cargo bench -p truecopy-inspect`: p50/p99 of `inspect_page` on synthetic scans (an A4 page at
+//! 300 dpi, a card at 600 dpi), and on every `*.jpg` under `$INSPECT_BENCH_DIR` when set
+//! (decoding excluded).
+
+use std::time::Instant;
+
+use truecopy_inspect::synth::{Defect, Spec, scan};
+use truecopy_inspect::{PageKind, inspect_page};
+
+fn main() {
+    let mut sets: Vec<(String, image::RgbImage, PageKind)> = vec![
+        (
+            "A4 300 dpi".into(),
+            scan(
+                Spec {
+                    card: false,
+                    px_per_mm: 11.8,
+                    rotation_deg: 1.2,
+                    seed: 1,
+                },
+                Defect::None,
+            ),
+            PageKind::A4Page,
+        ),
+        (
+            "card 600 dpi".into(),
+            scan(
+                Spec {
+                    card: true,
+                    px_per_mm: 23.6,
+                    rotation_deg: -1.5,
+                    seed: 2,
+                },
+                Defect::None,
+            ),
+            PageKind::IdCardFront,
+        ),
+    ];
+    if let Ok(dir) = std::env::var("INSPECT_BENCH_DIR") {
+        let mut files = Vec::new();
+        collect(std::path::Path::new(&dir), &mut files);
+        files.sort();
+        for f in files.into_iter().filter(|f| !f.ends_with("selfie.jpg")) {
+            if let Ok(img) = image::open(&f) {
+                sets.push((f.display().to_string(), img.to_rgb8(), PageKind::A4Page));
+            }
+        }
+    }
+    let mut all = Vec::new();
+    let mut cpu_all = Vec::new();
+    for (name, img, kind) in &sets {
+        let mut t = Vec::new();
+        let runs = if sets.len() > 2 { 3 } else { 25 };
+        let cpu0 = cpu_ms();
+        for _ in 0..runs {
+            let s = Instant::now();
+            std::hint::black_box(inspect_page(std::hint::black_box(img), *kind));
+            t.push(s.elapsed().as_secs_f64() * 1e3);
+        }
+        let cpu = (cpu_ms() - cpu0) / f64::from(runs);
+        t.sort_by(f64::total_cmp);
+        cpu_all.push(cpu);
+        if sets.len() <= 2 {
+            println!(
+                "{name:<14} CPU time per call {cpu:.1} ms (independent of other load on the machine)"
+            );
+            println!(
+                "{name:<14} {}×{}: p50 {:.1} ms, p99 {:.1} ms",
+                img.width(),
+                img.height(),
+                pct(&t, 0.5),
+                pct(&t, 0.99)
+            );
+        }
+        all.extend(t);
+    }
+    all.sort_by(f64::total_cmp);
+    println!(
+        "all {} runs over {} pages: p50 {:.1} ms, p99 {:.1} ms",
+        all.len(),
+        sets.len(),
+        pct(&all, 0.5),
+        pct(&all, 0.99)
+    );
+}
+
+fn pct(t: &[f64], q: f64) -> f64 {
+    t[((t.len() - 1) as f64 * q).round() as usize]
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|x| x == "jpg") {
+            out.push(p);
+        }
+    }
+}
+
+/// This thread's user + system CPU time in ms (Linux `/proc`, 10 ms ticks; 0 elsewhere).
+fn cpu_ms() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime is the 14th, stime the 15th.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    ticks * 10.0
+}

@@ -1,0 +1,163 @@
+//! The working raster: the scan box-averaged by an integer factor to about [`WORK_LONG_SIDE`]
+//! pixels on its long side, as luma plus a per-pixel colour description.
+
+use image::RgbImage;
+
+/// Target long side of the working raster. Every figure in this crate is measured at this scale,
+/// so thresholds do not depend on the scanner's resolution.
+pub const WORK_LONG_SIDE: u32 = 1200;
+
+/// Below this (working pixels on the short side) nothing can be judged.
+pub const MIN_SIDE: usize = 48;
+
+/// Hue class of a strongly coloured pixel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hue {
+    /// Not strongly coloured.
+    Neutral,
+    /// Red, pink, crimson (seal ink, copy-stamp ink): hue in [330°, 360°) ∪ [0°, 25°].
+    Red,
+    /// Any other clear hue (blue ink, yellow/gold emblem, green/cyan backgrounds, brown frames).
+    Other,
+}
+
+#[derive(Debug)]
+pub struct Work {
+    pub w: usize,
+    pub h: usize,
+    /// Luma 0..=255.
+    pub grey: Vec<u8>,
+    /// max(R,G,B) − min(R,G,B), 0..=255.
+    pub chroma: Vec<u8>,
+    /// Hue class (only for pixels with enough chroma).
+    pub hue: Vec<Hue>,
+}
+
+/// Chroma from which a pixel counts as clearly coloured.
+pub const STRONG_CHROMA: u8 = 36;
+
+impl Work {
+    /// Box-average `img`. `None` when the result would be too small to judge.
+    pub fn new(img: &RgbImage) -> Option<Work> {
+        let (iw, ih) = img.dimensions();
+        let long = iw.max(ih);
+        if long == 0 {
+            return None;
+        }
+        let factor = ((long as f64 / WORK_LONG_SIDE as f64).round() as u32).max(1);
+        let w = (iw / factor) as usize;
+        let h = (ih / factor) as usize;
+        if w < MIN_SIDE || h < MIN_SIDE {
+            return None;
+        }
+        let f = factor as usize;
+        let area = (f * f) as u32;
+        let raw = img.as_raw();
+        let stride = iw as usize * 3;
+        let mut grey = vec![0u8; w * h];
+        let mut chroma = vec![0u8; w * h];
+        let mut hue = vec![Hue::Neutral; w * h];
+        let mut acc = vec![0u32; w * 3];
+        for y in 0..h {
+            acc.iter_mut().for_each(|a| *a = 0);
+            for dy in 0..f {
+                let start = (y * f + dy) * stride;
+                let row = &raw[start..start + w * f * 3];
+                for (a, block) in acc.chunks_exact_mut(3).zip(row.chunks_exact(f * 3)) {
+                    for p in block.chunks_exact(3) {
+                        a[0] += u32::from(p[0]);
+                        a[1] += u32::from(p[1]);
+                        a[2] += u32::from(p[2]);
+                    }
+                }
+            }
+            for (x, a) in acc.chunks_exact(3).enumerate() {
+                let r = (a[0] / area) as i32;
+                let g = (a[1] / area) as i32;
+                let b = (a[2] / area) as i32;
+                let i = y * w + x;
+                grey[i] = ((299 * r + 587 * g + 114 * b + 500) / 1000) as u8;
+                let mx = r.max(g).max(b);
+                let mn = r.min(g).min(b);
+                let c = (mx - mn) as u8;
+                chroma[i] = c;
+                if c >= STRONG_CHROMA && c as f32 >= 0.18 * mx as f32 {
+                    hue[i] = classify_hue(r, g, b, mx, mn);
+                }
+            }
+        }
+        Some(Work {
+            w,
+            h,
+            grey,
+            chroma,
+            hue,
+        })
+    }
+
+    #[inline]
+    pub fn g(&self, x: usize, y: usize) -> u8 {
+        self.grey[y * self.w + x]
+    }
+}
+
+fn classify_hue(r: i32, g: i32, b: i32, mx: i32, mn: i32) -> Hue {
+    let d = (mx - mn) as f32;
+    let h = if mx == r {
+        60.0 * ((g - b) as f32 / d)
+    } else if mx == g {
+        60.0 * ((b - r) as f32 / d + 2.0)
+    } else {
+        60.0 * ((r - g) as f32 / d + 4.0)
+    };
+    let h = if h < 0.0 { h + 360.0 } else { h };
+    if !(25.0..330.0).contains(&h) {
+        Hue::Red
+    } else {
+        Hue::Other
+    }
+}
+
+/// Percentile (0..=1) of a 256-bin histogram.
+pub fn hist_percentile(hist: &[u64; 256], q: f64) -> u8 {
+    let total: u64 = hist.iter().sum();
+    if total == 0 {
+        return 0;
+    }
+    let target = (q.clamp(0.0, 1.0) * (total - 1) as f64).round() as u64;
+    let mut acc = 0u64;
+    for (v, &n) in hist.iter().enumerate() {
+        acc += n;
+        if acc > target {
+            return v as u8;
+        }
+    }
+    255
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiny_images_are_refused() {
+        assert!(Work::new(&RgbImage::new(1, 1)).is_none());
+        assert!(Work::new(&RgbImage::new(0, 0)).is_none());
+        assert!(Work::new(&RgbImage::new(4000, 10)).is_none());
+    }
+
+    #[test]
+    fn box_average_and_hue() {
+        let img = RgbImage::from_fn(2400, 1200, |x, _| {
+            if x < 1200 {
+                image::Rgb([200, 30, 30])
+            } else {
+                image::Rgb([30, 60, 200])
+            }
+        });
+        let w = Work::new(&img).unwrap();
+        assert_eq!((w.w, w.h), (1200, 600));
+        assert_eq!(w.hue[10], Hue::Red);
+        assert_eq!(w.hue[1100], Hue::Other);
+    }
+}
