@@ -1,0 +1,214 @@
+//! Calibration and timing bench: `cargo bench -p truecopy-face`.
+//!
+//! Prints same-person and different-person cosine scores on the real photos in `.tools/photos`
+//! (photo against photo, and synthetic ID card against camera-sized frame), the threshold that
+//! separates them, liveness scores on the real photos, and per-stage timings p50/p99.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::collections::BTreeMap;
+
+use truecopy_face::{FaceEngine, cosine};
+
+fn summary(name: &str, v: &[f32]) {
+    let mut s = v.to_vec();
+    s.sort_by(f32::total_cmp);
+    let mean = s.iter().sum::<f32>() / s.len().max(1) as f32;
+    println!(
+        "{name:<34} n={:<3} min={:.3} mean={:.3} max={:.3}",
+        s.len(),
+        s.first().copied().unwrap_or(f32::NAN),
+        mean,
+        s.last().copied().unwrap_or(f32::NAN)
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing to a harness=false bench.
+    let cfg = common::config();
+    let mut engine = FaceEngine::load(&cfg).unwrap_or_else(|e| panic!("{e}"));
+    let photos = common::all_photos();
+    println!(
+        "photos: {}",
+        photos
+            .iter()
+            .map(|(p, f)| format!(
+                "{p}/{}",
+                f.file_name().unwrap_or_default().to_string_lossy()
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+
+    // 1. Photo against photo (selfie-sized frames).
+    let mut frames = Vec::new();
+    for (person, path) in &photos {
+        let frame = common::selfie_frame(&common::load(path));
+        let emb = engine.embedding(&frame).unwrap_or_else(|e| panic!("{e}"));
+        let Some((face, e)) = emb else {
+            println!("no face: {}", path.display());
+            continue;
+        };
+        let full = common::load(path);
+        let full_face = engine
+            .detect(&full)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .next();
+        frames.push((
+            person.clone(),
+            path.clone(),
+            frame,
+            face,
+            e,
+            full,
+            full_face,
+        ));
+    }
+    let (mut same, mut diff) = (Vec::new(), Vec::new());
+    println!("\n# photo vs photo (cosine)");
+    for i in 0..frames.len() {
+        for j in i + 1..frames.len() {
+            let s = cosine(&frames[i].4, &frames[j].4);
+            let tag = if frames[i].0 == frames[j].0 {
+                "same"
+            } else {
+                "diff"
+            };
+            println!(
+                "  {tag} {:>22} {:>22} {s:.3}",
+                short(&frames[i].1),
+                short(&frames[j].1)
+            );
+            if tag == "same" {
+                same.push(s)
+            } else {
+                diff.push(s)
+            }
+        }
+    }
+
+    // 2. Synthetic ID card (portrait at 600 dpi) against another photo as the selfie.
+    let (mut card_same, mut card_diff) = (Vec::new(), Vec::new());
+    let mut stage: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    println!("\n# card portrait vs selfie frame (cosine, compare())");
+    for a in &frames {
+        let Some(face) = &a.6 else { continue };
+        let card = common::synthetic_card(&a.5, face);
+        for b in &frames {
+            if a.1 == b.1 {
+                continue;
+            }
+            let out = engine
+                .compare(&card, &b.2, true)
+                .unwrap_or_else(|e| panic!("{e}"));
+            for (k, v) in &out.timings_ms {
+                stage.entry(k.clone()).or_default().push(*v);
+            }
+            let Some(s) = out.score else {
+                println!(
+                    "  no score: card {} selfie {} ({out:?})",
+                    short(&a.1),
+                    short(&b.1)
+                );
+                continue;
+            };
+            let tag = if a.0 == b.0 { "same" } else { "diff" };
+            println!(
+                "  {tag} card {:>17} selfie {:>17} {s:.3}",
+                short(&a.1),
+                short(&b.1)
+            );
+            if tag == "same" {
+                card_same.push(s)
+            } else {
+                card_diff.push(s)
+            }
+        }
+    }
+
+    println!("\n# score distributions");
+    summary("photo vs photo, same person", &same);
+    summary("photo vs photo, different", &diff);
+    summary("card vs selfie, same person", &card_same);
+    summary("card vs selfie, different", &card_diff);
+    let all_same: Vec<f32> = same.iter().chain(&card_same).copied().collect();
+    let all_diff: Vec<f32> = diff.iter().chain(&card_diff).copied().collect();
+    let lo = all_diff.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let hi = all_same.iter().copied().fold(f32::INFINITY, f32::min);
+    println!(
+        "max different = {lo:.3}, min same = {hi:.3}, midpoint = {:.3}",
+        (lo + hi) / 2.0
+    );
+    println!(
+        "configured match threshold = {:.3}",
+        engine.match_threshold()
+    );
+
+    // 3. Liveness on the real photos as camera frames.
+    println!("\n# liveness (probability of class live) on real photos as camera frames");
+    let mut live = Vec::new();
+    for f in &frames {
+        let p = engine.liveness(&f.2).unwrap_or_else(|e| panic!("{e}"));
+        println!(
+            "  {:>22} {}",
+            short(&f.1),
+            p.map_or("no face".into(), |p| format!("{p:.3}"))
+        );
+        live.extend(p);
+    }
+    summary("liveness, real photos", &live);
+    // Reference only: the synthetic card scan is a print-like image, not a presentation attack.
+    let mut card_live = Vec::new();
+    for f in &frames {
+        if let Some(face) = &f.6 {
+            let card = common::synthetic_card(&f.5, face);
+            card_live.extend(engine.liveness(&card).unwrap_or_else(|e| panic!("{e}")));
+        }
+    }
+    summary("liveness, synthetic card scans", &card_live);
+    println!(
+        "configured liveness threshold = {:.3}",
+        engine.liveness_threshold()
+    );
+
+    // 4. Timings: repeat one card-vs-selfie session.
+    if let (Some(a), Some(b)) = (frames.first(), frames.get(1))
+        && let Some(face) = &a.6
+    {
+        let card = common::synthetic_card(&a.5, face);
+        for _ in 0..30 {
+            let out = engine
+                .compare(&card, &b.2, true)
+                .unwrap_or_else(|e| panic!("{e}"));
+            for (k, v) in out.timings_ms {
+                stage.entry(k).or_default().push(v);
+            }
+        }
+    }
+    println!(
+        "\n# timings per stage, ms (card 2300x1600 + selfie frame; detect includes resampling)"
+    );
+    for (k, mut v) in stage {
+        v.sort_by(f64::total_cmp);
+        println!(
+            "  {k:<22} n={:<4} p50={:>7.1} p99={:>7.1}",
+            v.len(),
+            common::percentile(&v, 50.0),
+            common::percentile(&v, 99.0)
+        );
+    }
+}
+
+fn short(p: &std::path::Path) -> String {
+    let parent = p
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(
+        "{parent}/{}",
+        p.file_name().unwrap_or_default().to_string_lossy()
+    )
+}

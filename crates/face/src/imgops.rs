@@ -1,0 +1,252 @@
+//! Small image operations the models need: resampling a rectangle into a tensor, the
+//! similarity transform onto the ArcFace template, and the affine warp.
+
+use image::RgbImage;
+
+/// Bilinear sample of channel values at (x, y) in pixel-centre coordinates. Outside → `None`.
+fn bilinear(img: &RgbImage, x: f32, y: f32) -> Option<[f32; 3]> {
+    let (w, h) = img.dimensions();
+    if x < -0.5 || y < -0.5 || x > w as f32 - 0.5 || y > h as f32 - 0.5 {
+        return None;
+    }
+    let x = x.clamp(0.0, (w - 1) as f32);
+    let y = y.clamp(0.0, (h - 1) as f32);
+    let x0 = x.floor() as u32;
+    let y0 = y.floor() as u32;
+    let x1 = (x0 + 1).min(w - 1);
+    let y1 = (y0 + 1).min(h - 1);
+    let fx = x - x0 as f32;
+    let fy = y - y0 as f32;
+    let p00 = img.get_pixel(x0, y0).0;
+    let p10 = img.get_pixel(x1, y0).0;
+    let p01 = img.get_pixel(x0, y1).0;
+    let p11 = img.get_pixel(x1, y1).0;
+    let mut out = [0.0f32; 3];
+    for c in 0..3 {
+        let top = p00[c] as f32 * (1.0 - fx) + p10[c] as f32 * fx;
+        let bottom = p01[c] as f32 * (1.0 - fx) + p11[c] as f32 * fx;
+        out[c] = top * (1.0 - fy) + bottom * fy;
+    }
+    Some(out)
+}
+
+/// A rectangle in source pixels (may be fractional).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+/// Resamples `rect` of `img` into `out_w × out_h` RGB values (row-major, 0–255). When shrinking,
+/// each output pixel averages a grid of bilinear samples (an area filter), so a 2300 px scan
+/// reduced to 320 px does not alias. Samples outside the image are `fill`.
+pub(crate) fn resample(
+    img: &RgbImage,
+    rect: Rect,
+    out_w: usize,
+    out_h: usize,
+    fill: f32,
+) -> Vec<[f32; 3]> {
+    let sx = rect.w / out_w as f32;
+    let sy = rect.h / out_h as f32;
+    if sx >= 2.0 && sy >= 2.0 {
+        return box_average(img, rect, out_w, out_h, fill);
+    }
+    let nx = sx.ceil().max(1.0) as usize;
+    let ny = sy.ceil().max(1.0) as usize;
+    let mut out = Vec::with_capacity(out_w * out_h);
+    for v in 0..out_h {
+        for u in 0..out_w {
+            let mut acc = [0.0f32; 3];
+            for j in 0..ny {
+                for i in 0..nx {
+                    let x = rect.x + (u as f32 + (i as f32 + 0.5) / nx as f32) * sx - 0.5;
+                    let y = rect.y + (v as f32 + (j as f32 + 0.5) / ny as f32) * sy - 0.5;
+                    let p = bilinear(img, x, y).unwrap_or([fill; 3]);
+                    for c in 0..3 {
+                        acc[c] += p[c];
+                    }
+                }
+            }
+            let n = (nx * ny) as f32;
+            out.push([acc[0] / n, acc[1] / n, acc[2] / n]);
+        }
+    }
+    out
+}
+
+/// Shrinks by averaging the whole source pixels that fall in each output pixel (fast area filter).
+fn box_average(img: &RgbImage, rect: Rect, out_w: usize, out_h: usize, fill: f32) -> Vec<[f32; 3]> {
+    let (w, h) = (img.width() as i64, img.height() as i64);
+    let raw = img.as_raw();
+    let sx = rect.w / out_w as f32;
+    let sy = rect.h / out_h as f32;
+    let edges = |origin: f32, step: f32, n: usize| -> Vec<i64> {
+        (0..=n)
+            .map(|i| (origin + i as f32 * step).round() as i64)
+            .collect()
+    };
+    let xs = edges(rect.x, sx, out_w);
+    let ys = edges(rect.y, sy, out_h);
+    let mut out = Vec::with_capacity(out_w * out_h);
+    for v in 0..out_h {
+        let (y0, y1) = (ys[v], ys[v + 1].max(ys[v] + 1));
+        for u in 0..out_w {
+            let (x0, x1) = (xs[u], xs[u + 1].max(xs[u] + 1));
+            let mut acc = [0.0f32; 3];
+            let total = ((y1 - y0) * (x1 - x0)) as f32;
+            let (cx0, cx1) = (x0.clamp(0, w), x1.clamp(0, w));
+            let mut inside = 0i64;
+            for y in y0.clamp(0, h)..y1.clamp(0, h) {
+                let row = (y * w) as usize * 3;
+                let mut s = [0u32; 3];
+                for x in cx0..cx1 {
+                    let i = row + x as usize * 3;
+                    s[0] += raw[i] as u32;
+                    s[1] += raw[i + 1] as u32;
+                    s[2] += raw[i + 2] as u32;
+                }
+                inside += cx1 - cx0;
+                for c in 0..3 {
+                    acc[c] += s[c] as f32;
+                }
+            }
+            let outside = total - inside as f32;
+            out.push([0, 1, 2].map(|c| (acc[c] + outside * fill) / total));
+        }
+    }
+    out
+}
+
+/// A 2×3 affine matrix mapping source → destination: `[a, b, tx; c, d, ty]`.
+pub(crate) type Affine = [[f32; 3]; 2];
+
+/// Least-squares similarity transform (rotation, uniform scale, translation) taking `src` onto
+/// `dst` (Umeyama without reflection, in the closed form for 2-D).
+pub(crate) fn similarity(src: &[[f32; 2]], dst: &[[f32; 2]]) -> Option<Affine> {
+    let n = src.len().min(dst.len());
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let (mut msx, mut msy, mut mdx, mut mdy) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    for k in 0..n {
+        msx += src[k][0] as f64;
+        msy += src[k][1] as f64;
+        mdx += dst[k][0] as f64;
+        mdy += dst[k][1] as f64;
+    }
+    msx /= nf;
+    msy /= nf;
+    mdx /= nf;
+    mdy /= nf;
+    let (mut sxx, mut a_num, mut b_num) = (0.0f64, 0.0f64, 0.0f64);
+    for k in 0..n {
+        let (x, y) = (src[k][0] as f64 - msx, src[k][1] as f64 - msy);
+        let (u, v) = (dst[k][0] as f64 - mdx, dst[k][1] as f64 - mdy);
+        sxx += x * x + y * y;
+        a_num += x * u + y * v;
+        b_num += x * v - y * u;
+    }
+    if sxx < 1e-9 {
+        return None;
+    }
+    let a = a_num / sxx; // s·cosθ
+    let b = b_num / sxx; // s·sinθ
+    let tx = mdx - (a * msx - b * msy);
+    let ty = mdy - (b * msx + a * msy);
+    Some([
+        [a as f32, -b as f32, tx as f32],
+        [b as f32, a as f32, ty as f32],
+    ])
+}
+
+fn invert(m: &Affine) -> Option<Affine> {
+    let [[a, b, tx], [c, d, ty]] = *m;
+    let det = a * d - b * c;
+    if det.abs() < 1e-12 {
+        return None;
+    }
+    let (ia, ib, ic, id) = (d / det, -b / det, -c / det, a / det);
+    Some([
+        [ia, ib, -(ia * tx + ib * ty)],
+        [ic, id, -(ic * tx + id * ty)],
+    ])
+}
+
+/// Warps `img` by `m` (source → destination) into `size × size` RGB values; outside is black,
+/// as OpenCV's `warpAffine` does by default.
+pub(crate) fn warp(img: &RgbImage, m: &Affine, size: usize) -> Option<Vec<[f32; 3]>> {
+    let inv = invert(m)?;
+    let mut out = Vec::with_capacity(size * size);
+    for v in 0..size {
+        for u in 0..size {
+            let (uf, vf) = (u as f32, v as f32);
+            let x = inv[0][0] * uf + inv[0][1] * vf + inv[0][2];
+            let y = inv[1][0] * uf + inv[1][1] * vf + inv[1][2];
+            out.push(bilinear(img, x, y).unwrap_or([0.0; 3]));
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_recovers_a_known_transform() {
+        let src = [
+            [10.0, 10.0],
+            [50.0, 12.0],
+            [30.0, 40.0],
+            [15.0, 60.0],
+            [45.0, 62.0],
+        ];
+        let (s, th, tx, ty) = (1.7f32, 0.3f32, 5.0f32, -8.0f32);
+        let dst: Vec<[f32; 2]> = src
+            .iter()
+            .map(|p| {
+                [
+                    s * (th.cos() * p[0] - th.sin() * p[1]) + tx,
+                    s * (th.sin() * p[0] + th.cos() * p[1]) + ty,
+                ]
+            })
+            .collect();
+        let m = similarity(&src, &dst).expect("transform");
+        for (p, q) in src.iter().zip(&dst) {
+            let x = m[0][0] * p[0] + m[0][1] * p[1] + m[0][2];
+            let y = m[1][0] * p[0] + m[1][1] * p[1] + m[1][2];
+            assert!((x - q[0]).abs() < 1e-3 && (y - q[1]).abs() < 1e-3);
+        }
+        assert!(invert(&m).is_some());
+    }
+
+    #[test]
+    fn resample_averages_when_shrinking() {
+        let img = RgbImage::from_fn(8, 8, |x, _| {
+            if x % 2 == 0 {
+                image::Rgb([0, 0, 0])
+            } else {
+                image::Rgb([200, 200, 200])
+            }
+        });
+        let out = resample(
+            &img,
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 8.0,
+                h: 8.0,
+            },
+            2,
+            2,
+            0.0,
+        );
+        for p in out {
+            assert!((p[0] - 100.0).abs() < 1.0, "{p:?}");
+        }
+    }
+}
