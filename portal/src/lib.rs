@@ -1,5 +1,6 @@
-//! The public verification portal. Today: `portal verify`, the offline verifier for copies
-//! (PDF files and QR texts) and `portal doctor`; the web routes land with issue 5.
+//! The public verification portal: `portal serve` (web pages, API for verifiers, retrieval
+//! links; see [`app`]), `portal verify`, the offline verifier for copies (PDF files and QR
+//! texts), and `portal doctor`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,6 +8,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use truecopy_runtime::{KeyNeeds, StartupError};
 
+pub mod app;
+pub mod error;
+pub mod html;
+pub mod i18n;
+pub mod metrics;
+pub mod routes;
+pub mod state;
 pub mod verify;
 
 #[derive(Debug, Parser)]
@@ -28,11 +36,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the web portal (pages, API, retrieval links) until interrupted.
+    Serve(ServeArgs),
     /// Run the start-up checks of the portal (configuration, public keys, database, blobs).
     Doctor,
     /// Verify a copy offline: a PDF file, or the text of its QR code (--qr). Needs no database.
     /// Exit status 0 only for PASSED; 1 for FAILED or INDETERMINATE; 2 for bad input.
     Verify(verify::VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default: [portal] listen).
+    #[arg(long)]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Lookups per client per minute (0: unlimited, e.g. for load tests).
+    #[arg(long, default_value_t = 120)]
+    pub rate_limit: u32,
+    /// Database connections in the pool.
+    #[arg(long, default_value_t = 8)]
+    pub db_connections: usize,
 }
 
 /// The keys the portal verifies with.
@@ -60,6 +83,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for line in truecopy_runtime::doctor(&cfg, PORTAL_KEYS)?.lines {
                 println!("{line}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => {
+            let opts = state::ServeOptions {
+                lookups_per_minute: args.rate_limit,
+                db_connections: args.db_connections,
+            };
+            let listen = args.listen.unwrap_or(cfg.listen);
+            let state = app::build_state(cfg, &opts)?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(app::serve(state, listen))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify::run(&cfg, &args).map_err(|e| match e {

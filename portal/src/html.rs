@@ -1,0 +1,67 @@
+//! Server-rendered HTML: one layout, escaping, no JavaScript.
+
+use std::fmt::Write;
+
+use crate::i18n::Lang;
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The query string with `lang` replaced, for the language switch.
+pub fn with_lang(path: &str, query: Option<&str>, lang: Lang) -> String {
+    let mut q: Vec<&str> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let l = format!("lang={}", lang.code());
+    q.push(&l);
+    format!("{path}?{}", q.join("&"))
+}
+
+/// A whole page. `path`/`query` are the current request's, for the language switch.
+pub fn page(lang: Lang, title: &str, path: &str, query: Option<&str>, body: &str) -> String {
+    let other = match lang {
+        Lang::Vi => Lang::En,
+        Lang::En => Lang::Vi,
+    };
+    let switch_label = match lang {
+        Lang::Vi => "English",
+        Lang::En => "Tiếng Việt",
+    };
+    let mut s = String::with_capacity(body.len() + 1500);
+    let _ = write!(
+        s,
+        "<!doctype html><html lang=\"{lc}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · {site}</title><link rel=\"stylesheet\" href=\"/static/portal.css\"></head>\
+         <body><header><a class=\"home\" href=\"/?lang={lc}\">{site}</a>\
+         <a class=\"lang\" id=\"lang-switch\" hreflang=\"{oc}\" href=\"{switch}\">{switch_label}</a></header>\
+         <main>{body}</main><footer>{footer}</footer></body></html>",
+        lc = lang.code(),
+        oc = other.code(),
+        title = esc(title),
+        site = lang.t("Kiểm tra bản sao điện tử", "Certified copy check"),
+        switch = esc(&with_lang(path, query, other)),
+        footer = lang.t(
+            "Bản sao điện tử có chứng thực từ bản chính — Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            "Electronic certified copies of originals — Hanoi Public Administration Service Center",
+        ),
+    );
+    s
+}
+
+pub const CSS: &str = include_str!("../assets/portal.css");
