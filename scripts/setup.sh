@@ -12,6 +12,15 @@ PACKAGES=(
   pkg-config libsqlite3-dev libpq-dev openssl ca-certificates
   postgresql-common postgresql-client postgresql
   poppler-utils qpdf zbar-tools libnss3-tools python3-venv python3-pip
+  # Issue 5 (portal): headless browser tests (chromium + its WebDriver), the loopback SMTP
+  # server of the mail tests (Debian's python3, not a venv), load generator and the static
+  # baseline of the benchmark.
+  chromium chromium-driver python3-aiosmtpd wrk nginx-light
+  # Issue 4 (kiosk pipeline): tesseract 5.3 + leptonica with the Vietnamese and English models;
+  # the tesseract-sys/leptonica-sys crates run bindgen (clang). The face models come from npm (Node.js is on the machine).
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
+  clang libclang-dev
+  fonts-dejavu-core  # crates/ocr tests render synthetic documents with DejaVu
 )
 
 missing=()
@@ -37,6 +46,9 @@ if ! "$VENV/bin/pyhanko" --version >/dev/null 2>&1; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check "pyhanko==0.38.0" "pyhanko-cli==0.6.0"
 fi
+
+# Run-time assets no Debian package carries (ONNX Runtime, face models, real photos), pinned.
+bash scripts/fetch-assets.sh
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is not on PATH; install the Rust toolchain (rustup) first" >&2

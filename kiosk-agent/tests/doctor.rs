@@ -7,11 +7,17 @@ const BIN: &str = env!("CARGO_BIN_EXE_kiosk-agent");
 #[test]
 fn doctor_names_a_missing_key_then_passes_once_keys_exist() {
     let dir = tempfile::tempdir().expect("tmp");
+    let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools");
     let run = || {
         Command::new(BIN)
             .current_dir(dir.path())
             .env_remove("DATABASE_URL")
             .env_remove("TRUECOPY_CONFIG")
+            .env(
+                "TRUECOPY_KIOSK__ORT_LIBRARY",
+                tools.join("onnxruntime/libonnxruntime.so.1.31.1"),
+            )
+            .env("TRUECOPY_KIOSK__FACE_MODELS_DIR", tools.join("models/face"))
             .arg("doctor")
             .output()
             .expect("run")
@@ -50,6 +56,30 @@ fn doctor_names_a_missing_key_then_passes_once_keys_exist() {
         "{out}"
     );
     assert!(dir.path().join("data/truecopy.sqlite3").exists());
+    assert!(out.contains("OCR (vie+eng) and face models"), "{out}");
+
+    // A missing face model is a clear start-up error naming the fix.
+    let o = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("TRUECOPY_CONFIG")
+        .env(
+            "TRUECOPY_KIOSK__FACE_MODELS_DIR",
+            dir.path().join("no-models"),
+        )
+        .env(
+            "TRUECOPY_KIOSK__ORT_LIBRARY",
+            tools.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        )
+        .arg("doctor")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no-models") && err.contains("fetch-assets.sh"),
+        "{err}"
+    );
 
     // A seal key that does not belong to the seal certificate is refused.
     let keys = dir.path().join("keys/dev");

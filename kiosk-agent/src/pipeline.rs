@@ -1,0 +1,551 @@
+//! The automated pipeline on one session, without side effects: inspect each page, read the
+//! document, run the checks, authenticate the face, route.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::Serialize;
+use truecopy_domain::cccd::{self, Sex};
+use truecopy_domain::mrz::{PrintedFields, compare_visual};
+use truecopy_domain::{Check, CheckCode, CheckStatus, Decision, DocumentType};
+use truecopy_face::{FaceConfig, FaceEngine, FaceOutcome};
+use truecopy_inspect::{Finding, PageKind};
+use truecopy_ocr::{OcrConfig, OcrEngine, Reading};
+
+use crate::input::{Selfie, Session};
+
+/// The face part of the result, as `kiosk-agent process --json` prints it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct FaceSummary {
+    /// A face was found on the camera frame (and, for an ID card, on the card's portrait).
+    pub detected: bool,
+    pub portrait_detected: Option<bool>,
+    pub selfie_detected: bool,
+    pub score: Option<f32>,
+    pub threshold: f32,
+    pub liveness: Option<f32>,
+    pub live: Option<bool>,
+    pub liveness_threshold: f32,
+}
+
+/// What the pipeline found; no record has been written yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub document_type: DocumentType,
+    pub fields: BTreeMap<String, String>,
+    pub checks: Vec<Check>,
+    pub face: Option<FaceSummary>,
+    pub decision: Decision,
+    pub reasons: Vec<CheckCode>,
+    pub timings_ms: BTreeMap<String, f64>,
+    /// Per-page inspection and OCR details, stored with the case for officers.
+    #[serde(skip)]
+    pub details: serde_json::Value,
+}
+
+/// One worker's engines (tesseract handles, ONNX sessions). Not shared between threads.
+pub struct Pipeline {
+    ocr: OcrEngine,
+    face: FaceEngine,
+    match_threshold: f32,
+    liveness_threshold: f32,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").finish_non_exhaustive()
+    }
+}
+
+/// A problem starting the engines (missing model, library or language data).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Ocr(#[from] truecopy_ocr::OcrError),
+    #[error(transparent)]
+    Face(#[from] truecopy_face::FaceError),
+}
+
+/// Fields a copy's register entry needs; missing ones send the case to an officer.
+fn required_fields(t: DocumentType) -> &'static [&'static str] {
+    match t {
+        // The expiry date is judged by the validity check (printed, else the MRZ's).
+        DocumentType::CitizenId => &["id_number", "full_name", "date_of_birth", "sex"],
+        DocumentType::BirthCertificate | DocumentType::Diploma | DocumentType::Decision => {
+            &["full_name"]
+        }
+        DocumentType::Other => &[],
+    }
+}
+
+fn ms(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 1e4).round() / 10.0
+}
+
+impl Pipeline {
+    pub fn new(cfg: &truecopy_config::Config) -> Result<Pipeline, PipelineError> {
+        let k = &cfg.kiosk;
+        let ocr = OcrEngine::new(&OcrConfig {
+            languages: k.ocr_languages.clone(),
+            tessdata_dir: k.tessdata_dir.clone(),
+        })?;
+        let defaults = FaceConfig::default();
+        let face_cfg = FaceConfig {
+            ort_library: k.ort_library.clone(),
+            models_dir: k.face_models_dir.clone(),
+            match_threshold: k.face_match_threshold.unwrap_or(defaults.match_threshold),
+            liveness_threshold: k.liveness_threshold.unwrap_or(defaults.liveness_threshold),
+        };
+        let face = FaceEngine::load(&face_cfg)?;
+        Ok(Pipeline {
+            ocr,
+            face,
+            match_threshold: face_cfg.match_threshold,
+            liveness_threshold: face_cfg.liveness_threshold,
+        })
+    }
+
+    /// Runs every check on a session. `today` is the date in Vietnam the validity is judged on.
+    pub fn analyze(&mut self, session: &Session, today: time::Date) -> Analysis {
+        let started = Instant::now();
+        let mut timings = BTreeMap::new();
+        let mut checks = Vec::new();
+
+        // 1. Read the document (its type decides how the pages are inspected).
+        let t = Instant::now();
+        let images: Vec<image::RgbImage> = session.pages.iter().map(|p| p.image.clone()).collect();
+        let reading: Option<Reading> = match self.ocr.read(&images) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                checks.push(Check::unknown(
+                    CheckCode::FieldsIncomplete,
+                    format!("the text could not be read: {e}"),
+                ));
+                None
+            }
+        };
+        timings.insert("ocr".to_owned(), ms(t));
+        let document_type = reading
+            .as_ref()
+            .map(|r| r.document_type)
+            .unwrap_or(DocumentType::Other);
+        let fields = reading
+            .as_ref()
+            .map(|r| r.fields.clone())
+            .unwrap_or_default();
+
+        // 2. Inspect each page: quality, photocopy, alteration.
+        let t = Instant::now();
+        let kinds: Vec<PageKind> = (0..session.pages.len())
+            .map(|k| match (document_type, k) {
+                (DocumentType::CitizenId, 0) => PageKind::IdCardFront,
+                (DocumentType::CitizenId, _) => PageKind::IdCardBack,
+                _ => PageKind::A4Page,
+            })
+            .collect();
+        let inspections: Vec<_> = session
+            .pages
+            .iter()
+            .zip(&kinds)
+            .map(|(p, kind)| truecopy_inspect::inspect_page(&p.image, *kind))
+            .collect();
+        timings.insert("inspect".to_owned(), ms(t));
+
+        let t = Instant::now();
+        let page_names: Vec<&str> = session.pages.iter().map(|p| p.name.as_str()).collect();
+        let combine = |code: CheckCode,
+                       pick: &dyn Fn(
+            &truecopy_inspect::PageInspection,
+        ) -> &truecopy_inspect::Verdict| {
+            let mut fail = Vec::new();
+            let mut unknown = Vec::new();
+            let mut pass = Vec::new();
+            for (k, insp) in inspections.iter().enumerate() {
+                let v = pick(insp);
+                let line = format!("{}: {}", page_names[k], v.detail);
+                match v.finding {
+                    Finding::Fail => fail.push(line),
+                    Finding::Unknown => unknown.push(line),
+                    Finding::Pass => pass.push(line),
+                }
+            }
+            if !fail.is_empty() {
+                Check::fail(code, fail.join("; "))
+            } else if !unknown.is_empty() {
+                Check::unknown(code, unknown.join("; "))
+            } else {
+                Check::pass(code, pass.join("; "))
+            }
+        };
+        checks.push(combine(CheckCode::LowQuality, &|i| &i.quality));
+        let mut copy_check = combine(CheckCode::NotAnOriginal, &|i| &i.copy);
+        if let Some(r) = &reading
+            && let Some(k) = r
+                .page_text
+                .iter()
+                .position(|t| truecopy_inspect::stamp_text_says_copy(t))
+        {
+            copy_check = Check::fail(
+                CheckCode::NotAnOriginal,
+                format!(
+                    "{}: a \"BẢN SAO\"/\"COPY\" stamp is printed on the page",
+                    page_names.get(k).copied().unwrap_or("?")
+                ),
+            );
+        }
+        // An A4 page whose only colour is red may be an original (seal) or a photocopy with a red
+        // "BẢN SAO"/"COPY" stamp: read the red ink alone (the main OCR pass drops red as seal ink).
+        if copy_check.status == CheckStatus::Unknown {
+            let t_red = Instant::now();
+            for (k, (insp, kind)) in inspections.iter().zip(&kinds).enumerate() {
+                if insp.copy.finding != Finding::Unknown || *kind != PageKind::A4Page {
+                    continue;
+                }
+                let red = red_ink(&session.pages[k].image);
+                if let Ok(r) = self.ocr.read(std::slice::from_ref(&red))
+                    && r.page_text
+                        .iter()
+                        .any(|t| truecopy_inspect::stamp_text_says_copy(t))
+                {
+                    copy_check = Check::fail(
+                        CheckCode::NotAnOriginal,
+                        format!(
+                            "{}: no colour but a red \"BẢN SAO\"/\"COPY\" stamp",
+                            page_names[k]
+                        ),
+                    );
+                    break;
+                }
+            }
+            timings.insert("stamp_ocr".to_owned(), ms(t_red));
+        }
+        checks.push(copy_check);
+        checks.push(combine(CheckCode::AlteredOriginal, &|i| &i.alteration));
+
+        // 3. The document's own rules.
+        if reading.is_some() {
+            let missing: Vec<&str> = required_fields(document_type)
+                .iter()
+                .copied()
+                .filter(|f| !fields.contains_key(*f))
+                .collect();
+            if document_type == DocumentType::Other {
+                checks.push(Check::unknown(
+                    CheckCode::DocumentType,
+                    "not one of the document types the kiosk certifies alone",
+                ));
+            } else {
+                checks.push(Check::pass(CheckCode::DocumentType, document_type.as_str()));
+                if missing.is_empty() {
+                    checks.push(Check::pass(
+                        CheckCode::FieldsIncomplete,
+                        "all required fields read",
+                    ));
+                } else {
+                    checks.push(Check::unknown(
+                        CheckCode::FieldsIncomplete,
+                        format!("not read: {}", missing.join(", ")),
+                    ));
+                }
+            }
+        }
+        if document_type == DocumentType::CitizenId {
+            self.card_checks(reading.as_ref(), &fields, today, &mut checks);
+        }
+        timings.insert("checks".to_owned(), ms(t));
+
+        // 4. The face.
+        let t = Instant::now();
+        let face = self.face_checks(session, document_type, &mut checks);
+        timings.insert("face".to_owned(), ms(t));
+
+        let (decision, reasons) =
+            truecopy_domain::route(&checks, document_type == DocumentType::Other);
+        timings.insert("analyze_total".to_owned(), ms(started));
+        let details = serde_json::json!({
+            "inspection": inspections.iter().zip(&page_names).map(|(i, n)| serde_json::json!({"page": n, "result": i})).collect::<Vec<_>>(),
+            "mrz": reading.as_ref().and_then(|r| r.mrz.as_ref()),
+            "ocr_confidence": reading.as_ref().map(|r| r.mean_confidence.clone()),
+            "ocr_timings_ms": reading.as_ref().map(|r| r.timings_ms.clone()),
+        });
+        Analysis {
+            document_type,
+            fields,
+            checks,
+            face,
+            decision,
+            reasons,
+            timings_ms: timings,
+            details,
+        }
+    }
+
+    fn card_checks(
+        &self,
+        reading: Option<&Reading>,
+        fields: &BTreeMap<String, String>,
+        today: time::Date,
+        checks: &mut Vec<Check>,
+    ) {
+        let get = |k: &str| fields.get(k).map(String::as_str);
+        // MRZ: check digits, then agreement with the printed fields.
+        match reading.and_then(|r| r.mrz.as_ref()) {
+            Some(m) => match &m.td1 {
+                Some(td1) => {
+                    let failed: Vec<String> = m
+                        .checks
+                        .iter()
+                        .filter(|c| !c.ok)
+                        .map(|c| {
+                            format!(
+                                "{:?}: printed {}, computed {}",
+                                c.field,
+                                c.printed,
+                                c.computed.map(String::from).unwrap_or_else(|| "?".into())
+                            )
+                        })
+                        .collect();
+                    if failed.is_empty() {
+                        checks.push(Check::pass(
+                            CheckCode::MrzCheckDigit,
+                            format!("{} check digits verify", m.checks.len()),
+                        ));
+                    } else {
+                        checks.push(Check::fail(CheckCode::MrzCheckDigit, failed.join("; ")));
+                    }
+                    let printed = PrintedFields {
+                        id_number: get("id_number"),
+                        date_of_birth: get("date_of_birth"),
+                        expiry_date: get("expiry_date"),
+                        sex: get("sex"),
+                        full_name: get("full_name"),
+                    };
+                    let mismatches = compare_visual(td1, &printed);
+                    if mismatches.is_empty() {
+                        checks.push(Check::pass(
+                            CheckCode::MrzVisualMismatch,
+                            "MRZ agrees with the printed fields",
+                        ));
+                    } else {
+                        let d: Vec<String> = mismatches
+                            .iter()
+                            .map(|x| format!("{}: MRZ {} vs printed {}", x.field, x.mrz, x.printed))
+                            .collect();
+                        checks.push(Check::fail(CheckCode::MrzVisualMismatch, d.join("; ")));
+                    }
+                }
+                None => {
+                    let why = m.error.clone().unwrap_or_else(|| "not parsed".into());
+                    checks.push(Check::unknown(
+                        CheckCode::MrzCheckDigit,
+                        format!("MRZ not read: {why}"),
+                    ));
+                    checks.push(Check::unknown(CheckCode::MrzVisualMismatch, "MRZ not read"));
+                }
+            },
+            None => {
+                checks.push(Check::unknown(
+                    CheckCode::MrzCheckDigit,
+                    "no MRZ found on the back side",
+                ));
+                checks.push(Check::unknown(
+                    CheckCode::MrzVisualMismatch,
+                    "no MRZ found on the back side",
+                ));
+            }
+        }
+        // The number's structure against sex and birth year.
+        match get("id_number") {
+            Some(n) => {
+                let sex = get("sex").and_then(Sex::parse);
+                let year = get("date_of_birth")
+                    .and_then(cccd::parse_iso_date)
+                    .map(|d| d.year());
+                match cccd::check_id_number(n, sex, year) {
+                    Ok(()) => checks.push(Check::pass(
+                        CheckCode::IdNumberStructure,
+                        "province, century/sex digit and birth year agree",
+                    )),
+                    Err(p) => checks.push(Check::fail(CheckCode::IdNumberStructure, p.to_string())),
+                }
+            }
+            None => checks.push(Check::unknown(
+                CheckCode::IdNumberStructure,
+                "the ID number was not read",
+            )),
+        }
+        // Validity: the printed date, else the MRZ's when its check digit verifies.
+        let mrz_expiry = reading.and_then(|r| r.mrz.as_ref()).and_then(|m| {
+            let td1 = m.td1.as_ref()?;
+            let ok = m
+                .checks
+                .iter()
+                .any(|c| c.ok && c.field == truecopy_domain::mrz::CheckField::ExpiryDate);
+            ok.then(|| td1.expiry_date_iso()).flatten()
+        });
+        match get("expiry_date").or(mrz_expiry.as_deref()) {
+            Some(e) => match cccd::parse_iso_date(e) {
+                Some(d) if cccd::is_expired(d, today) => checks.push(Check::fail(
+                    CheckCode::DocumentExpired,
+                    format!("valid until {e}, today is {today}"),
+                )),
+                Some(_) => checks.push(Check::pass(
+                    CheckCode::DocumentExpired,
+                    format!("valid until {e}"),
+                )),
+                None if e.to_lowercase().contains("không thời hạn") => {
+                    checks.push(Check::pass(CheckCode::DocumentExpired, "no expiry"))
+                }
+                None => checks.push(Check::unknown(
+                    CheckCode::DocumentExpired,
+                    format!("expiry {e:?} not a date"),
+                )),
+            },
+            None => checks.push(Check::unknown(
+                CheckCode::DocumentExpired,
+                "the expiry date was not read",
+            )),
+        }
+    }
+
+    fn face_checks(
+        &mut self,
+        session: &Session,
+        t: DocumentType,
+        checks: &mut Vec<Check>,
+    ) -> Option<FaceSummary> {
+        let selfie = match &session.selfie {
+            Selfie::Frame { image, .. } => image,
+            Selfie::Absent => {
+                checks.push(Check::fail(
+                    CheckCode::FaceNotFound,
+                    "no camera frame was captured",
+                ));
+                return None;
+            }
+            Selfie::Unusable { problem, .. } => {
+                checks.push(Check::fail(
+                    CheckCode::FaceNotFound,
+                    format!("camera frame unusable: {problem}"),
+                ));
+                return None;
+            }
+        };
+        let is_card = t == DocumentType::CitizenId;
+        let outcome: Result<FaceOutcome, _> = if is_card {
+            self.face.compare(&session.pages[0].image, selfie, true)
+        } else {
+            self.face.check_live(selfie)
+        };
+        // The CCCD's portrait sits in the left part of the card: when the whole card gave no
+        // face, look again in that part alone, at a larger scale.
+        let outcome = match outcome {
+            Ok(o) if is_card && !o.portrait_detected && o.selfie_detected => {
+                match portrait_area(&session.pages[0].image) {
+                    Some(area) => self
+                        .face
+                        .compare(&area, selfie, true)
+                        .map(|again| if again.portrait_detected { again } else { o }),
+                    None => Ok(o),
+                }
+            }
+            other => other,
+        };
+        let o = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                checks.push(Check::unknown(
+                    CheckCode::FaceNotFound,
+                    format!("face check failed: {e}"),
+                ));
+                return None;
+            }
+        };
+        if !o.selfie_detected {
+            checks.push(Check::fail(
+                CheckCode::FaceNotFound,
+                "no face on the camera frame",
+            ));
+        } else if is_card && !o.portrait_detected {
+            checks.push(Check::fail(
+                CheckCode::FaceNotFound,
+                "no portrait found on the card",
+            ));
+        } else {
+            checks.push(Check::pass(CheckCode::FaceNotFound, "face found"));
+        }
+        if is_card {
+            match (o.matched, o.score) {
+                (Some(true), Some(s)) => checks.push(Check::pass(
+                    CheckCode::FaceMismatch,
+                    format!("similarity {s:.3} ≥ {:.3}", o.threshold),
+                )),
+                (_, Some(s)) => checks.push(Check::fail(
+                    CheckCode::FaceMismatch,
+                    format!("similarity {s:.3} < {:.3}", o.threshold),
+                )),
+                // No face is never a match: face_not_found already says why.
+                (_, None) => checks.push(Check::skipped(
+                    CheckCode::FaceMismatch,
+                    "no pair of faces to compare",
+                )),
+            }
+        } else {
+            checks.push(Check::skipped(
+                CheckCode::FaceMismatch,
+                "the requester is identified by their own ID card (later)",
+            ));
+        }
+        match (o.live, o.liveness_score) {
+            (Some(true), Some(s)) => checks.push(Check::pass(
+                CheckCode::LivenessFailed,
+                format!("liveness {s:.3} ≥ {:.3}", self.liveness_threshold),
+            )),
+            (Some(false), Some(s)) => checks.push(Check::fail(
+                CheckCode::LivenessFailed,
+                format!("liveness {s:.3} < {:.3}", self.liveness_threshold),
+            )),
+            _ => checks.push(Check::skipped(
+                CheckCode::LivenessFailed,
+                "no face to judge",
+            )),
+        }
+        Some(FaceSummary {
+            detected: o.selfie_detected && (!is_card || o.portrait_detected),
+            portrait_detected: is_card.then_some(o.portrait_detected),
+            selfie_detected: o.selfie_detected,
+            score: o.score,
+            threshold: self.match_threshold,
+            liveness: o.liveness_score,
+            live: o.live,
+            liveness_threshold: self.liveness_threshold,
+        })
+    }
+}
+
+/// The left 45 % of the card (where the CCCD portrait is printed), or `None` when the card
+/// cannot be found on the scan.
+fn portrait_area(img: &image::RgbImage) -> Option<image::RgbImage> {
+    let (x0, y0, x1, y1) = crate::dpi::document_box(img, 4)?;
+    let w = ((x1 - x0) as f32 * 0.45) as u32;
+    let h = y1 - y0;
+    (w > 32 && h > 32).then(|| image::imageops::crop_imm(img, x0, y0, w, h).to_image())
+}
+
+/// Red ink as black on white (everything else white), for reading a rubber stamp.
+fn red_ink(img: &image::RgbImage) -> image::RgbImage {
+    image::RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let [r, g, b] = img.get_pixel(x, y).0;
+        let (r, g, b) = (i16::from(r), i16::from(g), i16::from(b));
+        if r > 110 && r - g > 45 && r - b > 45 {
+            image::Rgb([0, 0, 0])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    })
+}
+
+/// `FaceNotFound` passes/fails use the `CheckStatus` of the domain; re-exported for tests.
+pub fn status_of(checks: &[Check], code: CheckCode) -> Option<CheckStatus> {
+    checks.iter().find(|c| c.code == code).map(|c| c.status)
+}

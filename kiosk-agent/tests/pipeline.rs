@@ -1,0 +1,302 @@
+//! The kiosk pipeline end to end on the project's own specimens: real tesseract, real face
+//! models, real register (both backends), checked by validators nobody here wrote.
+
+mod common;
+
+use common::{Kiosk, json, reasons, specimens};
+use truecopy_specimens::{DocType, Variant};
+use truecopy_tests::both_backends;
+use truecopy_tests::validators;
+
+both_backends! {
+    fn a_valid_card_is_issued_sealed_and_verifiable(db) {
+        let k = Kiosk::new(db);
+        let cases = specimens(&k.path().join("spec"), DocType::CitizenId, &[Variant::Valid], 11);
+        let r = json(&k.process(&cases[0], &[]));
+        assert_eq!(r["document_type"], "citizen_id", "{r:#}");
+        assert_eq!(r["decision"], "issue", "{r:#}");
+        assert!(reasons(&r).is_empty(), "{r:#}");
+        assert_eq!(r["face"]["detected"], true);
+        let copy = &r["copy"];
+        let pdf = std::path::PathBuf::from(copy["pdf"].as_str().expect("pdf path"));
+        let bytes = std::fs::read(&pdf).expect("pdf written");
+        // The seal verifies in pdfsig and pyHanko; the QR on the first page decodes to the link.
+        let ca = k.path().join("keys/dev/ca.cert.pem");
+        let sig = validators::text(&validators::pdfsig(&pdf, &ca));
+        assert!(sig.contains("Signature is Valid."), "{sig}");
+        let ph = validators::pyhanko_validate(&pdf, &ca);
+        assert!(ph.status.success() && validators::text(&ph).contains("VALID"), "{}", validators::text(&ph));
+        // The card itself carries a QR too: ours must be among the codes on page 1.
+        let qrs = validators::zbar_page(&pdf, 1, 200);
+        let url = copy["verify_url"].as_str().expect("url");
+        // zbarimg --raw prints binary-mode symbols back to back: look for ours in the output.
+        assert!(qrs.concat().contains(url), "the printed QR is the verify URL: {qrs:?} vs {url}");
+        assert!(bytes.len() > 100_000);
+        // The register holds the case, issued, and the copy with the code printed.
+        let mut reg = db.registry();
+        let case = reg.get_case(r["case_id"].as_str().expect("id")).expect("case");
+        assert_eq!(case.state, truecopy_domain::CaseState::Issued);
+        let code = truecopy_domain::IdCode::parse(copy["code"].as_str().expect("code")).expect("code parses");
+        let rec = reg.get_copy(&code).expect("copy in the register");
+        assert_eq!(rec.register_number.to_string(), copy["register_number"].as_str().expect("n"));
+        assert_eq!(rec.holder_name.as_deref(), case.fields.get("full_name").and_then(|v| v.as_str()));
+    }
+
+    fn a_photocopy_is_refused_in_writing(db) {
+        let k = Kiosk::new(db);
+        let cases = specimens(&k.path().join("spec"), DocType::Decision, &[Variant::Photocopy], 12);
+        let r = json(&k.process(&cases[0], &[]));
+        assert_eq!(r["decision"], "reject", "{r:#}");
+        assert_eq!(reasons(&r)[0], "not_an_original", "{r:#}");
+        assert!(r["copy"].is_null());
+        let slip = std::path::PathBuf::from(r["refusal_slip"].as_str().expect("slip"));
+        let ca = k.path().join("keys/dev/ca.cert.pem");
+        let sig = validators::text(&validators::pdfsig(&slip, &ca));
+        assert!(sig.contains("Signature is Valid."), "{sig}");
+        let text = validators::pdftotext(&slip);
+        assert!(text.contains("PHIẾU TỪ CHỐI CHỨNG THỰC") && text.contains("Nghị định 23/2015"), "{text}");
+        assert!(text.contains("is itself a copy"), "the English ground is printed: {text}");
+        let mut reg = db.registry();
+        let case = reg.get_case(r["case_id"].as_str().expect("id")).expect("case");
+        assert_eq!(case.state, truecopy_domain::CaseState::Refused);
+        assert!(case.refusal_slip.is_some());
+        assert!(reg.copy_of_case(&case.id).expect("query").is_none());
+    }
+}
+
+#[test]
+fn another_persons_face_and_no_face_go_to_an_officer() {
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let cases = specimens(
+        &k.path().join("spec"),
+        DocType::CitizenId,
+        &[Variant::FaceMismatch, Variant::NoFace],
+        13,
+    );
+    let mut seen = Vec::new();
+    for c in &cases {
+        let r = json(&k.process(c, &[]));
+        assert_eq!(r["decision"], "flag", "{r:#}");
+        assert!(r["copy"].is_null());
+        seen.extend(reasons(&r));
+        let mut reg = db.registry();
+        let case = reg
+            .get_case(r["case_id"].as_str().expect("id"))
+            .expect("case");
+        assert_eq!(case.state, truecopy_domain::CaseState::Flagged);
+    }
+    assert!(seen.contains(&"face_mismatch".to_owned()), "{seen:?}");
+    assert!(seen.contains(&"face_not_found".to_owned()), "{seen:?}");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_writes_nothing() {
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let cases = specimens(
+        &k.path().join("spec"),
+        DocType::Diploma,
+        &[Variant::Valid],
+        14,
+    );
+    let good = common::pages_of(&cases[0]).remove(0);
+    let bytes = std::fs::read(&good).expect("page");
+    let truncated = k.path().join("truncated.jpg");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).expect("write");
+    let empty = k.path().join("empty.jpg");
+    std::fs::write(&empty, b"").expect("write");
+    let text = k.path().join("notes.jpg");
+    std::fs::write(&text, b"this is not an image").expect("write");
+    // A valid PNG header claiming 100000 x 100000 pixels (a decompression bomb).
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut huge = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    huge.extend_from_slice(&ihdr);
+    huge.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    let huge_path = k.path().join("huge.png");
+    std::fs::write(&huge_path, &huge).expect("write");
+
+    let before = db.registry().audit_len().expect("audit");
+    let run = |args: &[&std::path::Path]| {
+        let mut c = k.cmd();
+        c.args(["process", "--json"]);
+        for a in args {
+            c.arg(a);
+        }
+        c.output().expect("run")
+    };
+    for (args, needle) in [
+        (vec![], "no pages"),
+        (vec![truncated.as_path()], "truncated"),
+        (vec![empty.as_path()], "empty"),
+        (vec![text.as_path()], "not a JPEG or PNG"),
+        (vec![huge_path.as_path()], "20000 px"),
+    ] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(needle),
+            "{args:?}: expected {needle:?} in {err}"
+        );
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{err}"
+        );
+        assert!(o.stdout.is_empty());
+    }
+    let mut c = k.cmd();
+    let o = c
+        .args(["process", "--email", "not an address"])
+        .arg(&good)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--email"));
+    assert_eq!(
+        db.registry().audit_len().expect("audit"),
+        before,
+        "nothing written"
+    );
+    assert!(
+        db.registry()
+            .list_cases(None, 10)
+            .expect("cases")
+            .is_empty()
+    );
+
+    // A 0-byte selfie is not an error: the session is decided, with the reason.
+    let zero = k.path().join("selfie0.jpg");
+    std::fs::write(&zero, b"").expect("write");
+    let mut c = k.cmd();
+    let o = c
+        .args(["process", "--json", "--selfie"])
+        .arg(&zero)
+        .arg(&good)
+        .output()
+        .expect("run");
+    let r = json(&o);
+    assert_eq!(r["decision"], "flag", "{r:#}");
+    assert!(reasons(&r).contains(&"face_not_found".to_owned()), "{r:#}");
+}
+
+/// CRC-32 (ISO 3309, as PNG uses), bit by bit.
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xFFFF_FFFFu32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 == 1 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// A real SMTP server on loopback (Debian python3-aiosmtpd), writing messages to a folder.
+struct SmtpSink {
+    child: std::process::Child,
+    port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl SmtpSink {
+    fn start(dir: &std::path::Path) -> SmtpSink {
+        use std::io::BufRead as _;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let script = common::workspace().join("portal/tests/smtp_sink.py");
+        // Debian's interpreter, where python3-aiosmtpd is installed (not a pyenv one).
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("/usr/bin/python3 (apt python3-aiosmtpd; make test installs it)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("ready line");
+        assert_eq!(line.trim(), "READY", "the SMTP sink did not start");
+        SmtpSink {
+            child,
+            port,
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn messages(&self) -> Vec<String> {
+        let mut v: Vec<_> = std::fs::read_dir(&self.dir)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        v.sort();
+        v.iter()
+            .map(|p| std::fs::read_to_string(p).expect("eml"))
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_issued_copy_is_emailed_through_a_real_smtp_server() {
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let sink = SmtpSink::start(&k.path().join("mail"));
+    let cases = specimens(
+        &k.path().join("spec"),
+        DocType::CitizenId,
+        &[Variant::Valid],
+        11,
+    );
+    let mut c = k.cmd();
+    c.env("TRUECOPY_MAIL__PORT", sink.port.to_string())
+        .args([
+            "process",
+            "--json",
+            "--email",
+            "citizen@example.vn",
+            "--out",
+        ])
+        .arg(k.path().join("out"))
+        .arg("--selfie")
+        .arg(cases[0].join("selfie.jpg"));
+    for p in common::pages_of(&cases[0]) {
+        c.arg(p);
+    }
+    let r = json(&c.output().expect("run"));
+    assert_eq!(r["decision"], "issue", "{r:#}");
+    assert_eq!(r["email"]["sent"], true, "{r:#}");
+    let msgs = sink.messages();
+    assert_eq!(msgs.len(), 1);
+    assert!(msgs[0].contains("citizen@example.vn"));
+    assert!(
+        msgs[0].contains("/r/"),
+        "the message carries the retrieval link: {}",
+        msgs[0]
+    );
+    let code =
+        truecopy_domain::IdCode::parse(r["copy"]["code"].as_str().expect("code")).expect("code");
+    let links = db.registry().email_links_of_copy(&code).expect("links");
+    assert_eq!(links.len(), 1);
+    assert!(links[0].sent_at.is_some(), "the link is recorded as sent");
+}
