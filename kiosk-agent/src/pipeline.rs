@@ -259,6 +259,7 @@ impl Pipeline {
         let face = self.face_checks(session, document_type, &mut checks);
         timings.insert("face".to_owned(), ms(t));
 
+        corroborate_alteration(&mut checks, document_type);
         let (decision, reasons) =
             truecopy_domain::route(&checks, document_type == DocumentType::Other);
         timings.insert("analyze_total".to_owned(), ms(started));
@@ -523,6 +524,25 @@ impl Pipeline {
     }
 }
 
+/// A written refusal is a legal act: the image detector's sign of a correction patch alone
+/// (it also fires on security-patterned paper, e.g. a diploma's guilloche grid) sends the case
+/// to an officer (`unknown`) instead of refusing it. On an ID card a patch that goes with an MRZ
+/// that disagrees with the printed fields is corroborated, and the refusal stands.
+pub fn corroborate_alteration(checks: &mut [Check], t: DocumentType) {
+    let mrz_disagrees = checks
+        .iter()
+        .any(|c| c.code == CheckCode::MrzVisualMismatch && c.status == CheckStatus::Fail);
+    if t == DocumentType::CitizenId && mrz_disagrees {
+        return;
+    }
+    for c in checks.iter_mut() {
+        if c.code == CheckCode::AlteredOriginal && c.status == CheckStatus::Fail {
+            c.status = CheckStatus::Unknown;
+            c.detail = format!("not corroborated, an officer decides: {}", c.detail);
+        }
+    }
+}
+
 /// The left 45 % of the card (where the CCCD portrait is printed), or `None` when the card
 /// cannot be found on the scan.
 fn portrait_area(img: &image::RgbImage) -> Option<image::RgbImage> {
@@ -548,4 +568,36 @@ fn red_ink(img: &image::RgbImage) -> image::RgbImage {
 /// `FaceNotFound` passes/fails use the `CheckStatus` of the domain; re-exported for tests.
 pub fn status_of(checks: &[Check], code: CheckCode) -> Option<CheckStatus> {
     checks.iter().find(|c| c.code == code).map(|c| c.status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(altered: CheckStatus, mrz: CheckStatus) -> Vec<Check> {
+        vec![
+            Check::new(CheckCode::AlteredOriginal, altered, "patch"),
+            Check::new(CheckCode::MrzVisualMismatch, mrz, ""),
+        ]
+    }
+
+    #[test]
+    fn a_patch_alone_goes_to_an_officer() {
+        for t in [DocumentType::Diploma, DocumentType::CitizenId] {
+            let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+            corroborate_alteration(&mut c, t);
+            assert_eq!(c[0].status, CheckStatus::Unknown, "{t}");
+            assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag);
+        }
+    }
+
+    #[test]
+    fn a_patch_with_a_disagreeing_mrz_is_refused() {
+        let mut c = with(CheckStatus::Fail, CheckStatus::Fail);
+        corroborate_alteration(&mut c, DocumentType::CitizenId);
+        assert_eq!(c[0].status, CheckStatus::Fail);
+        let (d, r) = truecopy_domain::route(&c, false);
+        assert_eq!(d, Decision::Reject);
+        assert_eq!(r[0], CheckCode::AlteredOriginal);
+    }
 }
