@@ -50,9 +50,11 @@ both_backends! {
 
         // A forged token (signature changed) fails; a truncated one is malformed.
         let t = issued.token();
-        let mut forged = t.to_string();
-        let last = forged.pop().expect("char");
-        forged.push(if last == 'A' { 'B' } else { 'A' });
+        // A character well inside the signature (the last one carries padding bits, and some
+        // substitutions there decode to the same bytes).
+        let k = t.len() - 10;
+        let c = if &t[k..=k] == "A" { "B" } else { "A" };
+        let forged = format!("{}{c}{}", &t[..k], &t[k + 1..]);
         let f = app.get(&format!("/api/v1/copies/{code}?t={forged}")).json();
         assert_eq!(f["qr_token"]["verdict"], "FAILED", "{f}");
         let tr = app.get(&format!("/api/v1/copies/{code}?t={}", &t[..t.len() - 20])).json();

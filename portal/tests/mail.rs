@@ -194,7 +194,11 @@ both_backends! {
         // A link never recorded (signed with our key, unknown jti) and a forged one: invalid.
         let (_, unrecorded) = signer.sign(&issued.copy.code, now, 30).expect("sign");
         assert_eq!(app.get(&format!("/r/{unrecorded}")).status, 400);
-        let forged = format!("{}A", &second.token[..second.token.len() - 1]);
+        // Change a character well inside the signature (the last one carries padding bits, and
+        // some substitutions there decode to the same bytes).
+        let k = second.token.len() - 10;
+        let c = if &second.token[k..=k] == "A" { "B" } else { "A" };
+        let forged = format!("{}{c}{}", &second.token[..k], &second.token[k + 1..]);
         let f = app.get(&format!("/r/{forged}"));
         assert!(f.status == 400 && f.text().contains("link_invalid"));
     }
