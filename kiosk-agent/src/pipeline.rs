@@ -565,11 +565,6 @@ fn red_ink(img: &image::RgbImage) -> image::RgbImage {
     })
 }
 
-/// `FaceNotFound` passes/fails use the `CheckStatus` of the domain; re-exported for tests.
-pub fn status_of(checks: &[Check], code: CheckCode) -> Option<CheckStatus> {
-    checks.iter().find(|c| c.code == code).map(|c| c.status)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -285,8 +285,6 @@ impl Office {
                 })
                 .collect(),
             note: note.map(str::to_owned),
-            date_vi: vietnamese_date(now),
-            date_en: english_date(now),
             decided_by,
             created: now,
         };
@@ -316,45 +314,4 @@ impl Office {
         )?;
         Ok((case, pdf))
     }
-}
-
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn in_vietnam(t: OffsetDateTime) -> OffsetDateTime {
-    t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC))
-}
-
-/// "ngày 05 tháng 11 năm 2026" (Vietnam time).
-pub fn vietnamese_date(t: OffsetDateTime) -> String {
-    let t = in_vietnam(t);
-    format!(
-        "ngày {:02} tháng {:02} năm {}",
-        t.day(),
-        u8::from(t.month()),
-        t.year()
-    )
-}
-
-/// "5 November 2026" (Vietnam time).
-pub fn english_date(t: OffsetDateTime) -> String {
-    let t = in_vietnam(t);
-    format!(
-        "{} {} {}",
-        t.day(),
-        MONTHS_EN[usize::from(u8::from(t.month())) - 1],
-        t.year()
-    )
 }

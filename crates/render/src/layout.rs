@@ -583,6 +583,26 @@ fn text_string(s: &str) -> DictItem {
 // ---------------------------------------------------------------------------------------
 // Certification statement (lời chứng)
 
+/// "ngày 05 tháng 11 năm 2026", as Vietnamese documents date themselves.
+pub(crate) fn date_vi(d: time::Date) -> String {
+    format!(
+        "ngày {:02} tháng {:02} năm {:04}",
+        d.day(),
+        u8::from(d.month()),
+        d.year()
+    )
+}
+
+/// "5 November 2026".
+pub(crate) fn date_en(d: time::Date) -> String {
+    format!(
+        "{} {} {:04}",
+        d.day(),
+        MONTHS_EN[usize::from(u8::from(d.month())).clamp(1, 12) - 1],
+        d.year()
+    )
+}
+
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
@@ -744,13 +764,7 @@ pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, sc
         BLACK,
         sx,
         half,
-        &format!(
-            "{}, ngày {:02} tháng {:02} năm {:04}",
-            s.place,
-            d.day(),
-            u8::from(d.month()),
-            d.year()
-        ),
+        &format!("{}, {}", s.place, date_vi(d)),
     );
     col.para(
         Weight::Regular,
@@ -758,13 +772,7 @@ pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, sc
         GREY,
         sx,
         half,
-        &format!(
-            "{}, {} {} {:04}",
-            s.place,
-            d.day(),
-            MONTHS_EN[usize::from(u8::from(d.month())).clamp(1, 12) - 1],
-            d.year()
-        ),
+        &format!("{}, {}", s.place, date_en(d)),
     );
     col.gap(3.0 * MM);
     col.para(
@@ -804,6 +812,11 @@ pub(crate) fn draw_statement(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &Statement, sc
 /// Draws the refusal slip on an A4 page: header, title, the facts, the reasons with their
 /// legal grounds, the citizen's right to complain, place/date and the issuing center.
 pub(crate) fn draw_refusal(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &crate::RefusalSlip) {
+    // Dated in Vietnam (UTC+7), as the register is.
+    let day = s
+        .created
+        .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC))
+        .date();
     let (w, h) = A4;
     let left = 25.0 * MM;
     let avail = w - left - 20.0 * MM;
@@ -944,9 +957,9 @@ pub(crate) fn draw_refusal(ctx: &Ctx<'_>, ops: &mut Vec<Op>, s: &crate::RefusalS
         10.5,
         BLACK,
         18.0,
-        &format!("{}, {}", s.place, s.date_vi),
+        &format!("{}, {}", s.place, date_vi(day)),
     );
-    add(&mut lines, Weight::Regular, 9.5, GREY, 0.0, &s.date_en);
+    add(&mut lines, Weight::Regular, 9.5, GREY, 0.0, &date_en(day));
     add(&mut lines, Weight::Bold, 10.5, BLACK, 10.0, &s.decided_by);
     add(
         &mut lines,

@@ -382,11 +382,9 @@ pub struct RefusalSlip {
     pub reasons: Vec<RefusalReason>,
     /// An officer's free text, if any.
     pub note: Option<String>,
-    /// "ngày 25 tháng 11 năm 2026" and "25 November 2026".
-    pub date_vi: String,
-    pub date_en: String,
     /// Who refused: the center (automated) or the officer's name and title.
     pub decided_by: String,
+    /// When it was written; printed as its date in Vietnam.
     pub created: OffsetDateTime,
 }
 
