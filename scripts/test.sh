@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A fresh clone gains nothing from incremental artefacts; they only fill the disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
