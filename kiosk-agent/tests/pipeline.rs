@@ -62,6 +62,30 @@ both_backends! {
         assert!(case.refusal_slip.is_some());
         assert!(reg.copy_of_case(&case.id).expect("query").is_none());
     }
+
+    fn a_flat_patched_a4_original_is_not_issued(db) {
+        // Correction fluid without an outline on each A4 type: no copy, an officer looks, and
+        // the alteration check says why (the flat-patch detector alone never refuses).
+        let k = Kiosk::new(db);
+        for (i, t) in [DocType::Decision, DocType::BirthCertificate, DocType::Diploma].into_iter().enumerate() {
+            let cases = specimens(&k.path().join(format!("spec{i}")), t, &[Variant::Altered], 99);
+            let r = json(&k.process(&cases[0], &[]));
+            assert_ne!(r["decision"], "issue", "{t:?}: {r:#}");
+            assert!(r["copy"].is_null(), "{t:?}: {r:#}");
+            let alt = r["checks"]
+                .as_array()
+                .expect("checks")
+                .iter()
+                .find(|c| c["code"] == "altered_original")
+                .expect("altered_original check")
+                .clone();
+            assert_eq!(alt["status"], "unknown", "{t:?}: {alt:#}");
+            assert!(reasons(&r).contains(&"altered_original".to_owned()), "{t:?}: {r:#}");
+            let mut reg = db.registry();
+            let case = reg.get_case(r["case_id"].as_str().expect("id")).expect("case");
+            assert_eq!(case.state, truecopy_domain::CaseState::Flagged, "{t:?}");
+        }
+    }
 }
 
 #[test]

@@ -21,9 +21,14 @@
 //! `Unknown` (an officer looks). Anything else → `Pass`: printed grids, guilloche and the
 //! page's own edge produce rectangles too, but on patterned surroundings and without a whiter
 //! inside.
+//!
+//! On A4 pages, when no outline is found, a flat correction-fluid patch without outline (a
+//! block of paper a few levels off the page's background, or without its texture, with retyped
+//! text on it: [`crate::flat`]) → `Unknown` at most, naming the region and its figures.
 
+use crate::flat::{self, FlatPatch};
 use crate::raster::{Work, hist_percentile};
-use crate::{Finding, Verdict};
+use crate::{Finding, PageKind, Verdict};
 
 pub const MIN_LEN: usize = 35;
 const D_MIN: i32 = 5;
@@ -66,6 +71,8 @@ pub struct AlterationFigures {
     pub best: Option<Candidate>,
     /// On tinted paper: the white, colourless rectangle found, if any.
     pub white: Option<WhitePatch>,
+    /// On A4 pages: a flat, outline-less patch, if any.
+    pub flat: Option<FlatPatch>,
 }
 
 /// A white, colourless, field-shaped rectangle with text inside on tinted paper (working px).
@@ -215,7 +222,7 @@ fn white_patch(w: &Work) -> (Option<WhitePatch>, u8) {
     (best, paper_chroma)
 }
 
-pub fn measure(w: &Work) -> AlterationFigures {
+pub fn measure(w: &Work, kind: PageKind) -> AlterationFigures {
     let skew = estimate_skew(w);
     let (s, c) = (skew.to_radians().sin(), skew.to_radians().cos());
     // Skew-corrected grid: u = x cos + y sin, v = y cos − x sin + off.
@@ -291,11 +298,17 @@ pub fn measure(w: &Work) -> AlterationFigures {
         }
     }
     let (white, _) = white_patch(w);
+    let flat = if kind == PageKind::A4Page {
+        flat::measure(w)
+    } else {
+        None
+    };
     AlterationFigures {
         skew_deg: skew,
         segments: segs.len(),
         best,
         white,
+        flat,
     }
 }
 
@@ -574,6 +587,29 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
                 p.fill * 100.0
             ),
             1.0,
+        );
+    }
+    let outline = f.best.filter(|c| level(c) > 0);
+    if let (None, Some(p)) = (outline, f.flat) {
+        return Verdict::new(
+            Finding::Unknown,
+            format!(
+                "possible flat correction patch (no outline): {}×{} px at ({}, {}) (working px), score {:.2}: paper inside {:+.1} grey, {:+.1} chroma vs around (step ≥ {:.0}), texture ×{:.2}, filled {:.0} %, ink {:.0} %, uneven paper around {:.0} % (≤ {:.0} %)",
+                p.w,
+                p.h,
+                p.x,
+                p.y,
+                p.score,
+                p.dgrey,
+                p.dchroma,
+                flat::STEP,
+                p.texture,
+                p.fill * 100.0,
+                p.ink * 100.0,
+                p.ring * 100.0,
+                flat::RING_MAX * 100.0
+            ),
+            p.score,
         );
     }
     let Some(c) = f.best else {

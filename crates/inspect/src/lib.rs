@@ -19,6 +19,7 @@ use serde::Serialize;
 
 mod alteration;
 mod copy;
+mod flat;
 mod quality;
 mod raster;
 mod stamp;
@@ -81,7 +82,8 @@ pub struct PageInspection {
     pub quality: Verdict,
     /// `not_an_original`: the page is itself a photocopy.
     pub copy: Verdict,
-    /// `altered_original`: a field erased and overwritten.
+    /// `altered_original`: a field erased and overwritten (correction-patch outline, white patch
+    /// on tinted paper, or — on A4 pages, `Unknown` at most — a flat, outline-less patch).
     pub alteration: Verdict,
     /// Wall time of this call.
     pub timings_ms: f64,
@@ -121,7 +123,7 @@ pub fn inspect_page(img: &RgbImage, kind: PageKind) -> PageInspection {
             0.5,
         )
     } else {
-        alteration::verdict(&alteration::measure(&work))
+        alteration::verdict(&alteration::measure(&work, kind))
     };
     let copy = if blank {
         Verdict::new(

@@ -26,6 +26,11 @@ pub enum Defect {
     },
     /// A correction patch over a field, with a faint outline and retyped text.
     Altered,
+    /// A flat correction-fluid patch over a field: the paper colour plus `tint` (per RGB
+    /// channel), ragged edges, no outline, and the field retyped on it in a heavier stroke.
+    FlatPatch {
+        tint: [i16; 3],
+    },
     /// The page shifted so this fraction of it leaves the image on the left.
     CutOff(f32),
 }
@@ -225,6 +230,33 @@ fn page(spec: &Spec, defect: Defect, rng: &mut Lcg) -> RgbImage {
         let mut x = x0 + xh / 3;
         while x < x1 - xh * 2 {
             x = word(&mut img, rng, x, y0, xh, 1, [10, 10, 10]);
+        }
+    }
+    if let Defect::FlatPatch { tint } = defect
+        && fields.len() > 8
+    {
+        // A longer word in the upper part, covered by fluid a little wider than it.
+        let (x0, y0, x1) = fields
+            .iter()
+            .copied()
+            .skip(6)
+            .find(|f| f.2 - f.0 > xh * 6)
+            .unwrap_or(fields[6]);
+        let pad = xh / 2 + 1;
+        let (px0, py0, px1, py1) = (x0 - pad, y0 - xh / 2 - pad, x1 + pad, y0 + xh + pad);
+        let fluid = [0, 1, 2].map(|i| (i16::from(paper[i]) + tint[i]).clamp(0, 255) as u8);
+        // Ragged: each column's top and bottom wander by up to a third of the x-height.
+        let jitter = (xh / 3).max(1) as u32;
+        for x in px0..px1 {
+            let top = py0 + i64::from(rng.below(jitter + 1)) - i64::from(jitter / 2);
+            let bot = py1 + i64::from(rng.below(jitter + 1)) - i64::from(jitter / 2);
+            fill(&mut img, x, top, x + 1, bot, fluid);
+        }
+        // Retyped in a heavier stroke, the baseline a little lower.
+        let mut x = x0 + xh / 3;
+        let heavy = xh * 5 / 4;
+        while x < x1 - heavy * 2 {
+            x = word(&mut img, rng, x, y0 + xh / 8, heavy, 1, [10, 10, 10]);
         }
     }
     img

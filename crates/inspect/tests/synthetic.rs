@@ -137,3 +137,82 @@ fn correction_patches_are_alterations() {
         assert_eq!(r.alteration.finding, Fail, "card rotated {rot}°");
     }
 }
+
+/// The box (in working px) where two same-seed scans differ, and the working raster's factor.
+fn diff_box(a: &image::RgbImage, b: &image::RgbImage) -> [u32; 4] {
+    let factor = (f64::from(a.width().max(a.height())) / 1200.0)
+        .round()
+        .max(1.0) as u32;
+    let mut bx = [u32::MAX, u32::MAX, 0, 0];
+    for (x, y, p) in a.enumerate_pixels() {
+        let q = b.get_pixel(x, y);
+        if p.0.iter().zip(q.0).any(|(&u, v)| u.abs_diff(v) > 2) {
+            bx = [bx[0].min(x), bx[1].min(y), bx[2].max(x), bx[3].max(y)];
+        }
+    }
+    bx.map(|v| v / factor)
+}
+
+/// "… W×H px at (X, Y) (working px) …" of a verdict's detail.
+fn region(detail: &str) -> Option<[u32; 4]> {
+    let (_, rest) = detail.split_once(": ")?;
+    let (size, rest) = rest.split_once(" px at (")?;
+    let (w, h) = size.split_once('×')?;
+    let (at, _) = rest.split_once(')')?;
+    let (x, y) = at.split_once(", ")?;
+    let [w, h, x, y] = [w, h, x, y].map(|v| v.trim().parse::<u32>().ok());
+    Some([x?, y?, x? + w?, y? + h?])
+}
+
+#[test]
+fn a_flat_patch_without_outline_is_referred_to_an_officer() {
+    // Fluid a little darker and yellower than the paper, a whiter one, a barely darker grey one.
+    let tints: [[i16; 3]; 4] = [[-4, -4, -12], [-6, -6, -6], [3, 3, 8], [-5, -5, -2]];
+    for (i, (tint, rot)) in tints.into_iter().zip([-2.2f32, 0.0, 1.4, 2.6]).enumerate() {
+        let spec = a4(rot, 40 + i as u64);
+        let clean = run(&format!("a4-flat-{i}-clean"), spec, Defect::None);
+        assert_eq!(
+            clean.alteration.finding, Pass,
+            "the same page without the patch: {}",
+            clean.alteration.detail
+        );
+        let r = run(&format!("a4-flat-{i}"), spec, Defect::FlatPatch { tint });
+        assert_eq!(
+            r.alteration.finding, Unknown,
+            "tint {tint:?}, rotated {rot}°"
+        );
+        assert!(
+            r.alteration.detail.contains("flat correction patch"),
+            "{}",
+            r.alteration.detail
+        );
+        // The region named is where the patch is.
+        let truth = diff_box(
+            &scan(spec, Defect::None),
+            &scan(spec, Defect::FlatPatch { tint }),
+        );
+        let got = region(&r.alteration.detail).expect("region in the detail");
+        let overlap_w = got[2].min(truth[2]).saturating_sub(got[0].max(truth[0]));
+        let overlap_h = got[3].min(truth[3]).saturating_sub(got[1].max(truth[1]));
+        assert!(
+            overlap_w * 2 >= truth[2] - truth[0] && overlap_h * 2 >= truth[3] - truth[1],
+            "named {got:?}, patch at {truth:?}"
+        );
+        // Never a refusal on this figure alone; the other checks are not set off.
+        assert_ne!(r.alteration.finding, Fail);
+        assert_eq!(r.copy.finding, Pass);
+        assert_eq!(r.quality.finding, Pass);
+    }
+}
+
+#[test]
+fn a_flat_patch_too_close_to_the_paper_is_not_claimed() {
+    // One grey level off: within the scan's own unevenness, nothing to report.
+    let spec = a4(0.7, 50);
+    let r = run(
+        "a4-flat-faint",
+        spec,
+        Defect::FlatPatch { tint: [-1, -1, -1] },
+    );
+    assert_eq!(r.alteration.finding, Pass, "{}", r.alteration.detail);
+}

@@ -1,0 +1,494 @@
+//! `altered_original` without an outline: a flat correction-fluid patch on an A4 original.
+//!
+//! Correction fluid is an opaque, flat fill a few grey levels off the paper (often a little
+//! darker or yellower than white office paper, whiter than cream paper), with ragged edges and
+//! no outline; inside it the paper's own texture (fibres, a printed security pattern) is gone,
+//! and the retyped text sits on it.
+//!
+//! Method (working raster, cells of [`CELL`]×[`CELL`] px): the *paper* pixels are those at least
+//! [`INKISH`] levels below the local paper level nowhere in their 5×5 neighbourhood (text, lines
+//! and their blurred edges excluded; a faint printed pattern stays in). Per cell: the mean grey and
+//! chroma of its paper pixels and their texture (mean absolute difference between neighbouring
+//! paper pixels). The page's background is the median of those per tile of [`TILE`]×[`TILE`]
+//! cells (16 mm on A4, more than twice a text line, so a patch is never the majority of a tile),
+//! interpolated between tiles (illumination gradients, tinted bands). A cell whose paper departs
+//! from the background by ≥ [`STEP`] levels in grey and chroma together (|Δgrey| + |Δchroma|),
+//! or has lost more than half of a clearly textured paper's texture, is *off*. Cells almost all
+//! ink between off cells (the retyped text) are filled in; off cells scattered alone or in pairs
+//! along a row (a printed pattern's lines) are dropped. A patch is then one connected block of
+//! off cells shaped like a field value's line ([`MIN_H`] px to 8 % of the short side high,
+//! ≥ [`MIN_W`] px wide and ≥ 2.2× wider than tall, ≤ 60 % of the width), off over
+//! ≥ [`FILL_MIN`] of the paper judged in its box, with retyped text inside (3–45 % ink), on
+//! paper that is itself normal all around (a ring of two cells ≤ [`RING_MAX`] off) and not
+//! touching the raster's edge (the scanner bed). Its interior is compared with the ring at pixel level: the
+//! strength (|Δgrey| + |Δchroma|) / [`STEP`] + texture lost must reach 0.75 (the box takes in
+//! some normal paper at its corners when the page is skewed); the score (0.55–0.9) grows with it.
+//!
+//! Measured on the project's own specimens (`truecopy-specimens`, seeds 99, 7 and 5 ×4): flat
+//! patches on white, cream and patterned paper step by 2–9 levels (grey and chroma together)
+//! against ±1–2 on untouched paper; pattern lines give single off cells, which the run rule drops.
+//!
+//! This is a screening figure: it only ever sends the page to an officer (`Unknown`), never
+//! refuses, until it has been measured on real patterned paper.
+
+use crate::raster::Work;
+
+/// Cell side (working px).
+pub const CELL: usize = 4;
+/// Tile side (cells) for the background estimate.
+pub const TILE: usize = 16;
+/// Levels below the local paper level from which a pixel is ink (or its edge), not paper.
+const INKISH: i32 = 40;
+/// |Δgrey| + |Δchroma| (levels) of a cell's paper against the background from which it is off.
+pub const STEP: f32 = 4.0;
+/// Share of the judged paper inside a patch's box (cells not under text) that is off.
+pub const FILL_MIN: f32 = 0.5;
+/// Share of off cells in the ring around a patch above which the paper there is itself uneven
+/// (a printed band, a photo, a pattern), not a lone patch on it.
+pub const RING_MAX: f32 = 0.2;
+/// Smallest patch (working px, ≈ 4 px/mm on A4): fluid over one line of 10 pt text is ≥ 5 mm
+/// high, over the shortest field value (a date, a grade) ≥ 12 mm wide.
+pub const MIN_H: usize = 20;
+pub const MIN_W: usize = 48;
+/// Blocks narrower than this (16 mm) must step at least 1.25× as clearly as wider ones.
+pub const SMALL_W: usize = 64;
+/// Paper clearer than this (mean neighbour difference, levels) has no texture to lose.
+const TEXTURE_MIN: f32 = 1.5;
+
+/// A flat, outline-less patch (working px).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlatPatch {
+    pub x: usize,
+    pub y: usize,
+    pub w: usize,
+    pub h: usize,
+    /// Interior paper grey minus the surrounding paper's.
+    pub dgrey: f32,
+    /// Interior paper chroma minus the surrounding paper's.
+    pub dchroma: f32,
+    /// Interior paper texture over the surrounding paper's.
+    pub texture: f32,
+    pub fill: f32,
+    pub ink: f32,
+    pub ring: f32,
+    /// 0..=1.
+    pub score: f32,
+}
+
+struct Cells {
+    cw: usize,
+    ch: usize,
+    n: Vec<u16>,
+    grey: Vec<f32>,
+    chroma: Vec<f32>,
+    tex: Vec<f32>,
+    ink: Vec<u16>,
+}
+
+/// Pixels that are paper: not within 2 px of anything [`INKISH`] below the local paper level
+/// (the 90th percentile of grey per 32×32 block).
+fn paper_mask(w: &Work) -> Vec<bool> {
+    const B: usize = 32;
+    let (bw, bh) = (w.w.div_ceil(B), w.h.div_ceil(B));
+    let mut level = vec![0u8; bw * bh];
+    for by in 0..bh {
+        for bx in 0..bw {
+            let mut hist = [0u32; 256];
+            let mut n = 0u32;
+            for y in (by * B..((by + 1) * B).min(w.h)).step_by(2) {
+                for x in (bx * B..((bx + 1) * B).min(w.w)).step_by(2) {
+                    hist[w.g(x, y) as usize] += 1;
+                    n += 1;
+                }
+            }
+            let target = n - n / 10;
+            let mut acc = 0u32;
+            let mut v = 255u8;
+            for (g, &k) in hist.iter().enumerate() {
+                acc += k;
+                if acc >= target.max(1) {
+                    v = g as u8;
+                    break;
+                }
+            }
+            level[by * bw + bx] = v;
+        }
+    }
+    // Ink-ish pixels, then dilated by 2 in both directions (separably).
+    let mut dark = vec![false; w.w * w.h];
+    for y in 0..w.h {
+        for x in 0..w.w {
+            let l = i32::from(level[(y / B) * bw + x / B]);
+            dark[y * w.w + x] = i32::from(w.g(x, y)) < l - INKISH;
+        }
+    }
+    let mut rows = vec![false; w.w * w.h];
+    for y in 0..w.h {
+        let r = &dark[y * w.w..(y + 1) * w.w];
+        let o = &mut rows[y * w.w..(y + 1) * w.w];
+        for x in 0..w.w {
+            if r[x] {
+                for v in &mut o[x.saturating_sub(2)..(x + 3).min(w.w)] {
+                    *v = true;
+                }
+            }
+        }
+    }
+    let mut paper = vec![true; w.w * w.h];
+    for y in 0..w.h {
+        for x in 0..w.w {
+            if rows[y * w.w + x] {
+                for yy in y.saturating_sub(2)..(y + 3).min(w.h) {
+                    paper[yy * w.w + x] = false;
+                }
+            }
+        }
+    }
+    paper
+}
+
+fn cells(w: &Work, paper: &[bool]) -> Cells {
+    let (cw, ch) = (w.w / CELL, w.h / CELL);
+    let mut c = Cells {
+        cw,
+        ch,
+        n: vec![0; cw * ch],
+        grey: vec![0.0; cw * ch],
+        chroma: vec![0.0; cw * ch],
+        tex: vec![0.0; cw * ch],
+        ink: vec![0; cw * ch],
+    };
+    for cy in 0..ch {
+        for cx in 0..cw {
+            let (mut n, mut sg, mut sc, mut st, mut pairs, mut ink) =
+                (0u16, 0u32, 0u32, 0u32, 0u32, 0u16);
+            for y in cy * CELL..(cy + 1) * CELL {
+                for x in cx * CELL..(cx + 1) * CELL {
+                    let i = y * w.w + x;
+                    let g = w.grey[i];
+                    ink += u16::from(g < 128);
+                    if !paper[i] {
+                        continue;
+                    }
+                    n += 1;
+                    sg += u32::from(g);
+                    sc += u32::from(w.chroma[i]);
+                    if x + 1 < w.w && paper[i + 1] {
+                        st += u32::from(g.abs_diff(w.grey[i + 1]));
+                        pairs += 1;
+                    }
+                    if y + 1 < w.h && paper[i + w.w] {
+                        st += u32::from(g.abs_diff(w.grey[i + w.w]));
+                        pairs += 1;
+                    }
+                }
+            }
+            let k = cy * cw + cx;
+            c.n[k] = n;
+            c.ink[k] = ink;
+            if n > 0 {
+                c.grey[k] = sg as f32 / f32::from(n);
+                c.chroma[k] = sc as f32 / f32::from(n);
+            }
+            c.tex[k] = if pairs > 0 {
+                st as f32 / pairs as f32
+            } else {
+                0.0
+            };
+        }
+    }
+    c
+}
+
+/// A cell with enough paper pixels to describe its paper.
+fn valid(c: &Cells, k: usize) -> bool {
+    usize::from(c.n[k]) * 8 >= CELL * CELL * 3
+}
+
+/// Background per cell (grey, chroma, texture): tile medians interpolated bilinearly; `None`
+/// where no tile nearby has enough paper.
+fn background(c: &Cells) -> Vec<Option<[f32; 3]>> {
+    let (tw, th) = (c.cw.div_ceil(TILE), c.ch.div_ceil(TILE));
+    let mut tiles: Vec<Option<[f32; 3]>> = vec![None; tw * th];
+    let mut buf: [Vec<f32>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for ty in 0..th {
+        for tx in 0..tw {
+            buf.iter_mut().for_each(Vec::clear);
+            let mut total = 0;
+            for cy in ty * TILE..((ty + 1) * TILE).min(c.ch) {
+                for cx in tx * TILE..((tx + 1) * TILE).min(c.cw) {
+                    total += 1;
+                    let k = cy * c.cw + cx;
+                    if valid(c, k) {
+                        buf[0].push(c.grey[k]);
+                        buf[1].push(c.chroma[k]);
+                        buf[2].push(c.tex[k]);
+                    }
+                }
+            }
+            if buf[0].len() * 3 < total {
+                continue;
+            }
+            let mut m = [0.0f32; 3];
+            for (v, b) in m.iter_mut().zip(buf.iter_mut()) {
+                let mid = b.len() / 2;
+                *v = *b.select_nth_unstable_by(mid, f32::total_cmp).1;
+            }
+            tiles[ty * tw + tx] = Some(m);
+        }
+    }
+    let mut out = vec![None; c.cw * c.ch];
+    for cy in 0..c.ch {
+        // Tile-centre coordinates.
+        let fy = (cy as f32 + 0.5) / TILE as f32 - 0.5;
+        let ty0 = (fy.floor().max(0.0) as usize).min(th - 1);
+        let ty1 = (ty0 + 1).min(th - 1);
+        let ay = (fy - ty0 as f32).clamp(0.0, 1.0);
+        for cx in 0..c.cw {
+            let fx = (cx as f32 + 0.5) / TILE as f32 - 0.5;
+            let tx0 = (fx.floor().max(0.0) as usize).min(tw - 1);
+            let tx1 = (tx0 + 1).min(tw - 1);
+            let ax = (fx - tx0 as f32).clamp(0.0, 1.0);
+            let mut acc = [0.0f32; 3];
+            let mut wsum = 0.0f32;
+            for (t, wt) in [
+                (ty0 * tw + tx0, (1.0 - ax) * (1.0 - ay)),
+                (ty0 * tw + tx1, ax * (1.0 - ay)),
+                (ty1 * tw + tx0, (1.0 - ax) * ay),
+                (ty1 * tw + tx1, ax * ay),
+            ] {
+                if let Some(m) = tiles[t] {
+                    for i in 0..3 {
+                        acc[i] += m[i] * wt;
+                    }
+                    wsum += wt;
+                }
+            }
+            if wsum > 0.25 {
+                out[cy * c.cw + cx] = Some(acc.map(|a| a / wsum));
+            }
+        }
+    }
+    out
+}
+
+/// Find the most patch-like flat block on the page, if any passes every test.
+pub fn measure(w: &Work) -> Option<FlatPatch> {
+    let paper = paper_mask(w);
+    let c = cells(w, &paper);
+    let (cw, ch) = (c.cw, c.ch);
+    if cw < 8 || ch < 8 {
+        return None;
+    }
+    let bg = background(&c);
+    // 0 = normal paper, 1 = off, 2 = mostly ink (no paper to judge), 3 = unknown background.
+    let mut state = vec![0u8; cw * ch];
+    for k in 0..cw * ch {
+        state[k] = match bg[k] {
+            None => 3,
+            Some(_) if !valid(&c, k) => 2,
+            Some([g, cr, t]) => {
+                let off = (c.grey[k] - g).abs() + (c.chroma[k] - cr).abs() >= STEP
+                    || (t >= TEXTURE_MIN && c.tex[k] < 0.5 * t);
+                u8::from(off)
+            }
+        };
+    }
+    // Text retyped on a patch: ink cells with off cells on both sides (within 6 cells) in their
+    // column or row count as part of it.
+    let mut off: Vec<bool> = state.iter().map(|&s| s == 1).collect();
+    let reach = 6;
+    for cy in 0..ch {
+        for cx in 0..cw {
+            let k = cy * cw + cx;
+            if state[k] != 2 {
+                continue;
+            }
+            let side = |dx: isize, dy: isize| -> bool {
+                for s in 1..=reach as isize {
+                    let (x, y) = (cx as isize + dx * s, cy as isize + dy * s);
+                    if x < 0 || y < 0 || x >= cw as isize || y >= ch as isize {
+                        return false;
+                    }
+                    match state[y as usize * cw + x as usize] {
+                        1 => return true,
+                        2 => continue,
+                        _ => return false,
+                    }
+                }
+                false
+            };
+            if (side(0, -1) && side(0, 1)) || (side(-1, 0) && side(1, 0)) {
+                off[k] = true;
+            }
+        }
+    }
+    // Scattered off cells (a printed pattern's lines, specks) are not a patch: keep those in a
+    // horizontal run of at least three.
+    for cy in 0..ch {
+        let row = &mut off[cy * cw..(cy + 1) * cw];
+        let mut x = 0;
+        while x < cw {
+            if !row[x] {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < cw && row[x] {
+                x += 1;
+            }
+            if x - start < 3 {
+                row[start..x].iter_mut().for_each(|v| *v = false);
+            }
+        }
+    }
+    let short = w.w.min(w.h);
+    let mut best: Option<FlatPatch> = None;
+    let mut seen = vec![false; cw * ch];
+    let mut stack = Vec::new();
+    for start in 0..cw * ch {
+        if !off[start] || seen[start] || state[start] != 1 {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % cw, i / cw);
+            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+            for (ok, j) in [
+                (x > 0, i.wrapping_sub(1)),
+                (x + 1 < cw, i + 1),
+                (y > 0, i.wrapping_sub(cw)),
+                (y + 1 < ch, i + cw),
+            ] {
+                if ok && off[j] && !seen[j] {
+                    seen[j] = true;
+                    stack.push(j);
+                }
+            }
+        }
+        let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
+        let (pw, ph) = (bw * CELL, bh * CELL);
+        // Of the paper that can be judged inside the box (not under text), the share that is off.
+        let (mut judged, mut judged_off) = (0usize, 0usize);
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let s = state[y * cw + x];
+                judged += usize::from(s <= 1);
+                judged_off += usize::from(s == 1);
+            }
+        }
+        let fill = if judged * 4 < bw * bh {
+            0.0
+        } else {
+            judged_off as f32 / judged as f32
+        };
+        let touches = x0 < 2 || y0 < 2 || x1 + 3 > cw || y1 + 3 > ch;
+        if touches
+            || ph < MIN_H
+            || pw < MIN_W
+            || ph > short * 8 / 100
+            || pw * 5 < ph * 11
+            || pw > w.w * 6 / 10
+            || fill < FILL_MIN
+        {
+            continue;
+        }
+        // Ring of two cells: normal, judged paper.
+        let (mut rn, mut roff, mut rvalid) = (0usize, 0usize, 0usize);
+        for y in y0 - 2..=y1 + 2 {
+            for x in x0 - 2..=x1 + 2 {
+                if (x0..=x1).contains(&x) && (y0..=y1).contains(&y) {
+                    continue;
+                }
+                let k = y * cw + x;
+                rn += 1;
+                roff += usize::from(off[k]);
+                rvalid += usize::from(state[k] == 0 || state[k] == 1);
+            }
+        }
+        let ring = roff as f32 / rn as f32;
+        if ring > RING_MAX || rvalid * 4 < rn {
+            continue;
+        }
+        // Pixel-level figures: interior paper against ring paper.
+        let (px0, py0, px1, py1) = (x0 * CELL, y0 * CELL, (x1 + 1) * CELL, (y1 + 1) * CELL);
+        let stats = |inside: bool| -> (f32, f32, f32, usize) {
+            let (mut sg, mut sc, mut st, mut n, mut pairs) = (0u64, 0u64, 0u64, 0usize, 0u64);
+            let (ry0, ry1) = (py0 - 2 * CELL, py1 + 2 * CELL);
+            let (rx0, rx1) = (px0 - 2 * CELL, px1 + 2 * CELL);
+            for y in ry0..ry1 {
+                for x in rx0..rx1 {
+                    let inner = (px0..px1).contains(&x) && (py0..py1).contains(&y);
+                    if inner != inside {
+                        continue;
+                    }
+                    let i = y * w.w + x;
+                    if !paper[i] {
+                        continue;
+                    }
+                    n += 1;
+                    sg += u64::from(w.grey[i]);
+                    sc += u64::from(w.chroma[i]);
+                    if x + 1 < w.w && paper[i + 1] {
+                        st += u64::from(w.grey[i].abs_diff(w.grey[i + 1]));
+                        pairs += 1;
+                    }
+                    if y + 1 < w.h && paper[i + w.w] {
+                        st += u64::from(w.grey[i].abs_diff(w.grey[i + w.w]));
+                        pairs += 1;
+                    }
+                }
+            }
+            let nf = n.max(1) as f32;
+            (
+                sg as f32 / nf,
+                sc as f32 / nf,
+                st as f32 / pairs.max(1) as f32,
+                n,
+            )
+        };
+        let (ig, ic, it, inn) = stats(true);
+        let (og, oc, ot, on) = stats(false);
+        if inn < 40 || on < 40 {
+            continue;
+        }
+        let mut ink = 0usize;
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                ink += usize::from(c.ink[y * cw + x]);
+            }
+        }
+        let ink = ink as f32 / (pw * ph) as f32;
+        if !(0.03..=0.45).contains(&ink) {
+            continue;
+        }
+        let (dgrey, dchroma) = (ig - og, ic - oc);
+        let texture = if ot >= TEXTURE_MIN { it / ot } else { 1.0 };
+        // Strength: the largest step over its threshold, or the texture lost.
+        let strength = (dgrey.abs() + dchroma.abs()) / STEP + (1.0 - texture).max(0.0);
+        // A small block needs a clear step: a short word's cells are few and their mean noisy.
+        if strength < 0.75 || (pw < SMALL_W && strength < 1.25) {
+            continue;
+        }
+        let score = (0.4 + 0.2 * strength).min(0.9);
+        let cand = FlatPatch {
+            x: px0,
+            y: py0,
+            w: pw,
+            h: ph,
+            dgrey,
+            dchroma,
+            texture,
+            fill,
+            ink,
+            ring,
+            score,
+        };
+        if best.is_none_or(|b| (cand.score, cand.fill) > (b.score, b.fill)) {
+            best = Some(cand);
+        }
+    }
+    best
+}
