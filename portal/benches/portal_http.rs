@@ -56,9 +56,9 @@ fn main() {
     })
     .expect("dev pki");
     println!(
-        "| backend | copies | seed s | route | req/s | p50 ms | p99 ms | nginx same size req/s | nginx p50 ms | nginx p99 ms | ratio |"
+        "| backend | copies | seed s | route | req/s | p50 ms | p99 ms | CPU µs/req | nginx same size req/s | nginx p50 ms | nginx p99 ms | nginx CPU µs/req | ratio |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for backend in backends.split(',') {
         for &n in &sizes {
             run(backend.trim(), n, seconds, keys.path());
@@ -133,17 +133,10 @@ fn run(backend: &str, n: usize, seconds: u64, keys: &Path) {
         )
         .expect("state")
     };
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    rt.spawn(async move {
-        let _ = axum::serve(
-            listener,
-            portal::app::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
+    // Served as `portal serve` does: one thread per core (2 here, as the machine has).
+    let server =
+        portal::app::Server::start(state, "127.0.0.1:0".parse().expect("addr"), 2).expect("serve");
+    let addr = server.addr;
 
     // Random existing codes for wrk (a sample of up to 20k).
     let sample: Vec<&String> = (0..codes.len().min(20_000))
@@ -186,7 +179,7 @@ fn run(backend: &str, n: usize, seconds: u64, keys: &Path) {
         ),
     )
     .expect("nginx.conf");
-    let _nginx = Kill(
+    let nginx_proc = Kill(
         Command::new("nginx")
             .args([
                 "-c",
@@ -217,14 +210,22 @@ fn run(backend: &str, n: usize, seconds: u64, keys: &Path) {
         ),
         ("GET /c/{code}", "/c/", "/page.html", page_body.len()),
     ] {
+        // CPU time per request (user + system) of the portal's process (the server threads;
+        // the rest of this process is idle meanwhile) and of nginx's master and workers: on a
+        // machine shared with other work, this is steadier than req/s.
+        let cpu0 = cpu_seconds(&[std::process::id()]);
         let portal = wrk(
             &format!("http://{addr}"),
             Some((&lua, &codes_file, prefix)),
             seconds,
         );
+        let portal_cpu = (cpu_seconds(&[std::process::id()]) - cpu0) / portal.requests * 1e6;
+        let npids = nginx_pids(nginx_proc.0.id());
+        let cpu0 = cpu_seconds(&npids);
         let nginx = wrk(&format!("http://127.0.0.1:{nport}{file}"), None, seconds);
+        let nginx_cpu = (cpu_seconds(&npids) - cpu0) / nginx.requests * 1e6;
         println!(
-            "| {backend} | {n} | {seed_s:.1} | {route} ({size} B) | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} |",
+            "| {backend} | {n} | {seed_s:.1} | {route} ({size} B) | {:.0} | {:.2} | {:.2} | {portal_cpu:.1} | {:.0} | {:.2} | {:.2} | {nginx_cpu:.1} | {:.2} |",
             portal.rps,
             portal.p50,
             portal.p99,
@@ -234,10 +235,41 @@ fn run(backend: &str, n: usize, seconds: u64, keys: &Path) {
             portal.rps / nginx.rps
         );
     }
+    server.stop().expect("server stops");
     drop(rt);
 }
 
+/// utime + stime of the processes, in seconds (from /proc; clock ticks of 1/100 s).
+fn cpu_seconds(pids: &[u32]) -> f64 {
+    pids.iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
+        .map(|stat| {
+            // Fields after the command name (which is in parentheses and may hold spaces).
+            let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+            (ticks(11) + ticks(12)) / 100.0
+        })
+        .sum()
+}
+
+/// nginx's master and its workers.
+fn nginx_pids(master: u32) -> Vec<u32> {
+    let mut pids = vec![master];
+    if let Ok(children) = std::fs::read_to_string(format!("/proc/{master}/task/{master}/children"))
+    {
+        pids.extend(
+            children
+                .split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok()),
+        );
+    }
+    pids
+}
+
 struct WrkResult {
+    requests: f64,
     rps: f64,
     p50: f64,
     p99: f64,
@@ -274,7 +306,18 @@ fn wrk(url: &str, script: Option<(&Path, &Path, &str)>, seconds: u64) -> WrkResu
             })
             .unwrap_or(f64::NAN)
     };
+    // "  123456 requests in 10.00s, ..."
+    let requests = text
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .split_once(" requests in ")
+                .map(|(n, _)| n.trim().to_string())
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(f64::NAN);
     WrkResult {
+        requests,
         rps,
         p50: pct("50%"),
         p99: pct("99%"),

@@ -157,19 +157,128 @@ async fn observe(State(state): State<Shared>, req: Request, next: Next) -> Respo
     resp
 }
 
-/// Serves until Ctrl-C / SIGTERM.
-pub async fn serve(state: Shared, listen: SocketAddr) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+/// A running server: one thread per core, each with its own single-threaded runtime and its
+/// own listening socket on the same address (`SO_REUSEPORT`: the kernel spreads connections
+/// over them). A connection, its requests and their database reads stay on one thread from
+/// accept to answer, so requests cost no cross-thread wake-ups or task migrations.
+#[allow(missing_debug_implementations)]
+pub struct Server {
+    /// The address actually bound (the port is chosen when `listen` asked for port 0).
+    pub addr: SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    threads: Vec<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+fn reuseport_listener(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.set_nodelay(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
+impl Server {
+    /// Binds `listen` on `threads` threads (at least 1) and serves `state` until [`Server::stop`].
+    pub fn start(state: Shared, listen: SocketAddr, threads: usize) -> std::io::Result<Server> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut addr = listen;
+        let mut handles = Vec::new();
+        for i in 0..threads.max(1) {
+            // Each thread binds and reports back before serving; the first one fixes the port
+            // the others bind to.
+            let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<SocketAddr>>();
+            let state = state.clone();
+            let mut stopped = stopped.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("portal-{i}"))
+                .spawn(move || -> std::io::Result<()> {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    rt.block_on(async move {
+                        let listener = match reuseport_listener(addr).and_then(|l| {
+                            let a = l.local_addr()?;
+                            Ok((l, a))
+                        }) {
+                            Ok((l, a)) => {
+                                let _ = ready_tx.send(Ok(a));
+                                l
+                            }
+                            Err(e) => {
+                                let kind = e.kind();
+                                let _ = ready_tx.send(Err(e));
+                                return Err(kind.into());
+                            }
+                        };
+                        axum::serve(
+                            listener,
+                            router(state).into_make_service_with_connect_info::<SocketAddr>(),
+                        )
+                        .with_graceful_shutdown(async move {
+                            let _ = stopped.wait_for(|s| *s).await;
+                        })
+                        .await
+                    })
+                })?;
+            let bound = ready_rx
+                .recv()
+                .map_err(|_| std::io::Error::other("server thread ended before binding"));
+            match bound.and_then(|r| r) {
+                Ok(a) => {
+                    addr = a;
+                    handles.push(handle);
+                }
+                Err(e) => {
+                    let _ = stop.send(true);
+                    for h in handles {
+                        let _ = h.join();
+                    }
+                    let _ = handle.join();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Server {
+            addr,
+            stop,
+            threads: handles,
+        })
+    }
+
+    /// Stops accepting, lets open requests finish, and waits for the threads.
+    pub fn stop(self) -> std::io::Result<()> {
+        let _ = self.stop.send(true);
+        let mut result = Ok(());
+        for h in self.threads {
+            match h.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => result = Err(e),
+                Err(_) => result = Err(std::io::Error::other("a server thread panicked")),
+            }
+        }
+        result
+    }
+}
+
+/// Serves until Ctrl-C on one thread per core (see [`Server`]).
+pub fn serve(state: Shared, listen: SocketAddr) -> anyhow::Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let public_url = state.cfg.public_url.to_string();
+    let server = Server::start(state, listen, threads).map_err(|e| {
         truecopy_runtime::StartupError::Usage(format!("cannot listen on {listen}: {e}"))
     })?;
-    tracing::info!(%listen, public_url = %state.cfg.public_url, "portal serving");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    tracing::info!(listen = %server.addr, %public_url, threads, "portal serving");
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(async {
+            let _ = tokio::signal::ctrl_c().await;
+        });
+    server.stop()?;
     Ok(())
 }

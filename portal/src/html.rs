@@ -7,17 +7,26 @@ use crate::i18n::Lang;
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    esc_into(&mut out, s);
     out
+}
+
+/// Appends `s` escaped for HTML content and attribute values (runs without special
+/// characters are copied whole).
+pub fn esc_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// The query string with `lang` replaced, for the language switch.
@@ -65,3 +74,19 @@ pub fn page(lang: Lang, title: &str, path: &str, query: Option<&str>, body: &str
 }
 
 pub const CSS: &str = include_str!("../assets/portal.css");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_every_special_character() {
+        assert_eq!(
+            esc("a<b>&\"c\" 'd' Nguyễn"),
+            "a&lt;b&gt;&amp;&quot;c&quot; &#39;d&#39; Nguyễn"
+        );
+        assert_eq!(esc(""), "");
+        assert_eq!(esc("&&"), "&amp;&amp;");
+        assert_eq!(esc("plain"), "plain");
+    }
+}

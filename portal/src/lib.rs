@@ -92,10 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let listen = args.listen.unwrap_or(cfg.listen);
             let state = app::build_state(cfg, &opts)?;
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?;
-            rt.block_on(app::serve(state, listen))?;
+            app::serve(state, listen)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify::run(&cfg, &args).map_err(|e| match e {

@@ -571,29 +571,49 @@ pub struct PublicCopy {
 
 impl Registry {
     /// The copy with its signatures and, if revoked, the confirmed revocation; `None` when the
-    /// code is not in the register. Reads only (two queries, three when revoked).
+    /// code is not in the register. Reads only, in one query (the copy by its key, left-joined
+    /// with its signatures and its confirmed revocations, all by index), so the three parts are
+    /// read together and a lookup costs one round trip.
     pub fn public_copy(&mut self, code: &IdCode) -> Result<Option<PublicCopy>, RegistryError> {
-        let row: Option<CopyRow> = copies::table
+        let rows: Vec<(CopyRow, Option<SignatureRecord>, Option<RevocationRecord>)> = copies::table
+            .left_join(signatures::table)
+            .left_join(
+                revocations::table.on(revocations::copy_code
+                    .eq(copies::code)
+                    .and(revocations::confirmed_at.is_not_null())),
+            )
             .filter(copies::code.eq(code.as_str()))
-            .select(CopyRow::as_select())
-            .first(&mut self.conn)
-            .optional()?;
-        let Some(row) = row else {
+            .order((signatures::ordinal.asc(), revocations::id.desc()))
+            .select((
+                CopyRow::as_select(),
+                Option::<SignatureRecord>::as_select(),
+                Option::<RevocationRecord>::as_select(),
+            ))
+            .load(&mut self.conn)?;
+        let mut rows = rows.into_iter();
+        let Some((row, first_sig, first_rev)) = rows.next() else {
             return Ok(None);
         };
         let copy = CopyRecord::try_from(row)?;
-        let signatures = self.copy_signatures(code)?;
-        let revocation = if copy.state == CopyState::Revoked {
-            revocations::table
-                .filter(revocations::copy_code.eq(code.as_str()))
-                .filter(revocations::confirmed_at.is_not_null())
-                .order(revocations::id.desc())
-                .select(RevocationRecord::as_select())
-                .first(&mut self.conn)
-                .optional()?
-        } else {
-            None
-        };
+        // One row per (signature, confirmed revocation): signatures come in order, each
+        // repeated once per revocation; the latest confirmed revocation counts.
+        let mut signatures: Vec<SignatureRecord> = first_sig.into_iter().collect();
+        let mut revocation = first_rev;
+        for (_, sig, rev) in rows {
+            if let Some(s) = sig
+                && signatures.last().is_none_or(|last| last.id != s.id)
+            {
+                signatures.push(s);
+            }
+            if let Some(r) = rev
+                && revocation.as_ref().is_none_or(|best| r.id > best.id)
+            {
+                revocation = Some(r);
+            }
+        }
+        if copy.state != CopyState::Revoked {
+            revocation = None;
+        }
         Ok(Some(PublicCopy {
             copy,
             signatures,

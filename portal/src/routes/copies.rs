@@ -1,6 +1,8 @@
 //! Copies: the QR's target `/c/{code}` (verdict page), its page images, and
 //! `/api/v1/copies/{code}`.
 
+use std::fmt::Write;
+
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
@@ -15,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::{Ctx, query_param};
 use crate::error::{ApiError, ErrorBody, JsonError, PageError};
-use crate::html::esc;
+use crate::html::{esc, esc_into};
 use crate::state::{AppState, Shared};
 
 /// Parses a code as typed or scanned; the check character is verified before any lookup.
@@ -290,12 +292,16 @@ pub async fn page(
 }
 
 fn fact(out: &mut String, label: &str, value: &str) {
-    out.push_str(&format!("<dt>{}</dt><dd>{}</dd>", esc(label), esc(value)));
+    out.push_str("<dt>");
+    esc_into(out, label);
+    out.push_str("</dt><dd>");
+    esc_into(out, value);
+    out.push_str("</dd>");
 }
 
 pub fn render_copy(ctx: &Ctx, c: &CopyJson) -> String {
     let lang = ctx.lang;
-    let mut b = String::new();
+    let mut b = String::with_capacity(4096);
     match c.status {
         CopyStatus::Valid => b.push_str(&format!(
             "<section class=\"verdict valid\" id=\"verdict\" data-verdict=\"VALID\"><h1>✔ {}</h1><p>{}</p></section>",
@@ -413,11 +419,12 @@ pub fn render_copy(ctx: &Ctx, c: &CopyJson) -> String {
             ctx.t("Các trang đã chứng thực", "Certified pages")
         ));
         let code = c.code.replace('-', "");
+        let alt = ctx.t("Trang", "Page");
         for n in 1..=c.page_count + 1 {
-            b.push_str(&format!(
+            let _ = write!(
+                b,
                 "<figure><img src=\"/c/{code}/pages/{n}\" alt=\"{alt} {n}\"><figcaption>{alt} {n}</figcaption></figure>",
-                alt = ctx.t("Trang", "Page"),
-            ));
+            );
         }
         b.push_str("</div>");
     }
