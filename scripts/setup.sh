@@ -11,7 +11,7 @@ set -euo pipefail
 PACKAGES=(
   pkg-config libsqlite3-dev libpq-dev openssl ca-certificates
   postgresql-common postgresql-client postgresql
-  poppler-utils qpdf zbar-tools libnss3-tools python3-venv python3-pip
+  poppler-utils qpdf zbar-tools libnss3-tools python3-venv python3-pip tmux
   # Issue 5 (portal): headless browser tests (chromium + its WebDriver), the loopback SMTP
   # server of the mail tests (Debian's python3, not a venv), load generator and the static
   # baseline of the benchmark.

@@ -1,5 +1,8 @@
-//! The officers' console. Today: the scriptable subcommands that set up and inspect the system of
-//! record (database, dev keys, kiosks, officers, audit chain). The terminal UI lands with issue 6.
+//! The officers' console: the terminal UI (`console` or `console tui`, see [`tui`]) and the
+//! scriptable subcommands that set up and inspect the system of record (database, dev keys,
+//! kiosks, officers, audit chain) and decide flagged cases (`queue`, `approve`, `refuse`,
+//! `rescan`, `revoke`, `confirm-revocation`, see [`decide`]). The UI and the subcommands act
+//! through the same [`desk::Desk`].
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,6 +14,11 @@ use truecopy_config::Config;
 use truecopy_registry::NewOfficer;
 use truecopy_runtime::{KeyNeeds, StartupError};
 
+pub mod decide;
+pub mod desk;
+pub mod reports;
+pub mod tui;
+
 #[derive(Debug, Parser)]
 #[command(name = "console", version, about = "truecopy officers' console")]
 pub struct Cli {
@@ -20,8 +28,9 @@ pub struct Cli {
     /// Log as JSON lines on stderr.
     #[arg(long, global = true)]
     pub log_json: bool,
+    /// Without a subcommand: the terminal UI.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +52,32 @@ pub enum Command {
     Audit(AuditCommand),
     /// What the system of record holds, and whether its audit chain verifies.
     Status(JsonFlag),
+    /// The monthly register as a PDF for binding (sealed with the agency seal unless --unsigned).
+    Register(reports::RegisterArgs),
+    /// Case statistics: cases per day and their outcomes, officers' median decision times.
+    Stats(reports::StatsArgs),
+    /// Flagged cases waiting for an officer, oldest first, with their legal clock.
+    Queue(decide::QueueArgs),
+    /// Approve a flagged case: issue the copy, sealed and co-signed by the officer. The key's
+    /// passphrase comes from TRUECOPY_OFFICER_PASSPHRASE or the terminal.
+    Approve(decide::CaseArgs),
+    /// Refuse a flagged case in writing (the sealed refusal slip).
+    Refuse(decide::RefuseArgs),
+    /// Send a flagged case back to its kiosk for a new scan.
+    Rescan(decide::CaseArgs),
+    /// Request the revocation of an issued copy (a second officer must confirm).
+    Revoke(decide::RevokeArgs),
+    /// Confirm a requested revocation (four eyes: not the officer who requested it).
+    ConfirmRevocation(decide::ConfirmArgs),
+    /// The terminal UI (also what `console` without a subcommand starts).
+    Tui(TuiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    /// Prefill the login screen with this officer id.
+    #[arg(long, value_name = "ID")]
+    pub officer: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -149,7 +184,19 @@ fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        return run_tui(&cli, None);
+    };
+    match command {
+        Command::Tui(a) => run_tui(&cli, a.officer.clone()),
+        Command::Queue(a) => decide::queue(&startup(&cli, KeyNeeds::NONE)?, a),
+        Command::Approve(a) => decide::approve(&startup(&cli, KeyNeeds::NONE)?, a),
+        Command::Refuse(a) => decide::refuse(&startup(&cli, KeyNeeds::NONE)?, a),
+        Command::Rescan(a) => decide::rescan(&startup(&cli, KeyNeeds::NONE)?, a),
+        Command::Revoke(a) => decide::revoke(&startup(&cli, KeyNeeds::NONE)?, a),
+        Command::ConfirmRevocation(a) => {
+            decide::confirm_revocation(&startup(&cli, KeyNeeds::NONE)?, a)
+        }
         Command::Keys(KeysCommand::Init { force, officers }) => {
             let cfg = startup(&cli, KeyNeeds::NONE)?;
             keys_init(&cfg, *force, officers)
@@ -312,6 +359,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Register(a) => reports::register(&cli, a),
+        Command::Stats(a) => reports::stats(&cli, a),
         Command::Status(f) => {
             let cfg = startup(&cli, KeyNeeds::NONE)?;
             let mut reg = truecopy_runtime::open_registry(&cfg)?;
@@ -339,6 +388,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn run_tui(cli: &Cli, officer: Option<String>) -> anyhow::Result<ExitCode> {
+    // Log lines on stderr would draw over the screen: only errors (or RUST_LOG) while the UI runs.
+    let cfg = Config::load(cli.config.as_deref()).map_err(StartupError::from)?;
+    truecopy_config::logging::init(cfg.log_format, "error");
+    truecopy_runtime::check_keys(&cfg, decide::DESK_KEYS)?;
+    if !std::io::stdout().is_terminal() {
+        return Err(StartupError::Usage(
+            "the console's UI needs a terminal: run it in one, or use the subcommands (see --help)"
+                .into(),
+        )
+        .into());
+    }
+    let holidays = desk::holidays_from_env().map_err(|e| StartupError::Usage(e.to_string()))?;
+    tui::run(cfg, holidays, officer)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn officer_passphrase() -> anyhow::Result<String> {

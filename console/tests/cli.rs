@@ -155,6 +155,13 @@ fn every_command_has_help() {
         vec!["audit", "verify", "--help"],
         vec!["audit", "show", "--help"],
         vec!["status", "--help"],
+        vec!["queue", "--help"],
+        vec!["approve", "--help"],
+        vec!["refuse", "--help"],
+        vec!["rescan", "--help"],
+        vec!["revoke", "--help"],
+        vec!["confirm-revocation", "--help"],
+        vec!["tui", "--help"],
     ] {
         let o = console(dir.path(), &args, &[]);
         assert_eq!(o.status.code(), Some(0), "{args:?}");
@@ -220,5 +227,24 @@ both_backends! {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
         assert_eq!(v["broken"]["kind"], "hash_mismatch");
         assert_eq!(v["broken"]["seq"], 2);
+    }
+}
+
+#[test]
+fn the_ui_without_a_terminal_is_one_line_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    truecopy_seal::init_dev_pki(&truecopy_seal::DevPkiOptions {
+        dir: dir.path().join("keys/dev"),
+        center_name: "Trung tâm".into(),
+        officers: vec![],
+        force: false,
+    })
+    .expect("dev pki");
+    for args in [vec![], vec!["tui"]] {
+        let o = console(dir.path(), &args, &[]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let lines = error_lines(&o);
+        assert_eq!(lines.len(), 1, "{}", stderr(&o));
+        assert!(lines[0].contains("needs a terminal"), "{}", lines[0]);
     }
 }

@@ -10,6 +10,7 @@
 
 use std::path::PathBuf;
 
+pub mod smtp;
 pub mod specimens;
 pub mod validators;
 

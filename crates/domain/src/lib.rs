@@ -14,6 +14,7 @@ pub mod audit;
 pub mod cccd;
 pub mod checks;
 pub mod code;
+pub mod deadline;
 pub mod document;
 pub mod mrz;
 pub mod register;

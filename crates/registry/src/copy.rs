@@ -621,3 +621,216 @@ impl Registry {
         }))
     }
 }
+
+/// The officer who co-signed a copy, as the register prints them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoSigner {
+    pub officer_id: String,
+    /// From the officers table; the certificate's subject when the officer is not (any more)
+    /// on record.
+    pub full_name: String,
+    pub title: String,
+}
+
+/// One line of the monthly register (sổ chứng thực): a copy issued in the month.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterEntry {
+    pub register_number: RegisterNumber,
+    /// RFC 3339 UTC, as stored.
+    pub issued_at: String,
+    /// The date of issue in Vietnam (UTC+7), `YYYY-MM-DD`: the date the register records.
+    pub issued_on: String,
+    pub code: IdCode,
+    pub document_type: DocumentType,
+    /// Subject of the agency seal's certificate (`None` if no seal signature was recorded).
+    pub seal_subject: Option<String>,
+    /// The officer who co-signed (approved flagged cases); `None` for automatic issues.
+    pub cosigner: Option<CoSigner>,
+    pub state: CopyState,
+    /// The cancellation decision: the confirmed one when revoked, the pending one when
+    /// revocation is requested.
+    pub revocation_decision: Option<String>,
+}
+
+/// Vietnam's offset (UTC+7, no daylight saving time).
+pub(crate) const VIETNAM: time::UtcOffset = time::macros::offset!(+7);
+
+/// The instant a day starts in Vietnam, in the stored format.
+pub(crate) fn vietnam_midnight(d: time::Date) -> String {
+    truecopy_domain::timefmt::format(d.midnight().assume_offset(VIETNAM))
+}
+
+/// The date in Vietnam of a stored timestamp.
+pub(crate) fn vietnam_date(stored: &str) -> Result<time::Date, RegistryError> {
+    truecopy_domain::timefmt::parse(stored)
+        .map(|t| t.to_offset(VIETNAM).date())
+        .map_err(|e| RegistryError::Corrupt {
+            what: "timestamp",
+            problem: format!("{stored:?}: {e}"),
+        })
+}
+
+/// `[start, end)` of a calendar month in Vietnam, as stored timestamps.
+fn month_window(year: i32, month: u8) -> Result<(String, String), RegistryError> {
+    let bad = || RegistryError::Invalid {
+        what: "month",
+        problem: format!(
+            "{year:04}-{month:02} is not a month (years 2000 to 9998, months 1 to 12)"
+        ),
+    };
+    if !(2000..=9998).contains(&year) {
+        return Err(bad());
+    }
+    let m = time::Month::try_from(month).map_err(|_| bad())?;
+    let first = time::Date::from_calendar_date(year, m, 1).map_err(|_| bad())?;
+    let (ny, nm) = if m == time::Month::December {
+        (year + 1, time::Month::January)
+    } else {
+        (year, m.next())
+    };
+    let next = time::Date::from_calendar_date(ny, nm, 1).map_err(|_| bad())?;
+    Ok((vietnam_midnight(first), vietnam_midnight(next)))
+}
+
+impl Registry {
+    /// The register of one calendar month: every copy issued in it, in register-number order
+    /// (book, then number), with who signed and its state.
+    ///
+    /// The month is the month **in Vietnam (UTC+7)**, because the register year and the date
+    /// printed in the certification statement are Vietnamese dates too: a copy issued at
+    /// 00:30 on 1 December in Hanoi (17:30 UTC on 30 November) belongs to December.
+    ///
+    /// Reads with four queries whatever the number of copies (copies, their signatures, their
+    /// revocations, the officers).
+    pub fn register_month(
+        &mut self,
+        year: i32,
+        month: u8,
+    ) -> Result<Vec<RegisterEntry>, RegistryError> {
+        use std::collections::HashMap;
+        let (start, end) = month_window(year, month)?;
+        let in_month = copies::issued_at.ge(start).and(copies::issued_at.lt(end));
+        let rows: Vec<CopyRow> = copies::table
+            .filter(in_month.clone())
+            .order((
+                copies::register_year.asc(),
+                copies::register_book.asc(),
+                copies::register_seq.asc(),
+            ))
+            .select(CopyRow::as_select())
+            .load(&mut self.conn)?;
+        let sigs: Vec<SignatureRecord> = signatures::table
+            .inner_join(copies::table)
+            .filter(in_month.clone())
+            .order((signatures::copy_code.asc(), signatures::ordinal.asc()))
+            .select(SignatureRecord::as_select())
+            .load(&mut self.conn)?;
+        let revs: Vec<RevocationRecord> = revocations::table
+            .inner_join(copies::table)
+            .filter(in_month)
+            .order(revocations::id.asc())
+            .select(RevocationRecord::as_select())
+            .load(&mut self.conn)?;
+        let officers: HashMap<String, crate::OfficerRecord> = self
+            .list_officers()?
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
+        let mut sigs_by: HashMap<String, Vec<SignatureRecord>> = HashMap::new();
+        for s in sigs {
+            sigs_by.entry(s.copy_code.clone()).or_default().push(s);
+        }
+        let mut revs_by: HashMap<String, Vec<RevocationRecord>> = HashMap::new();
+        for r in revs {
+            revs_by.entry(r.copy_code.clone()).or_default().push(r);
+        }
+        rows.into_iter()
+            .map(|row| {
+                let copy = CopyRecord::try_from(row)?;
+                let sigs = sigs_by.remove(copy.code.as_str()).unwrap_or_default();
+                let seal_subject = sigs
+                    .iter()
+                    .find(|s| s.role == "seal")
+                    .map(|s| s.signer_subject.clone());
+                let cosigner = sigs.iter().find(|s| s.role == "officer").map(|s| {
+                    let id = s.officer_id.clone().unwrap_or_default();
+                    match officers.get(&id) {
+                        Some(o) => CoSigner {
+                            officer_id: id,
+                            full_name: o.full_name.clone(),
+                            title: o.title.clone(),
+                        },
+                        None => CoSigner {
+                            officer_id: id,
+                            full_name: s.signer_subject.clone(),
+                            title: String::new(),
+                        },
+                    }
+                });
+                let revs = revs_by.remove(copy.code.as_str()).unwrap_or_default();
+                let revocation_decision = match copy.state {
+                    CopyState::Valid => None,
+                    CopyState::Revoked => revs.iter().rev().find(|r| r.confirmed_at.is_some()),
+                    CopyState::RevocationRequested => revs
+                        .iter()
+                        .rev()
+                        .find(|r| r.confirmed_at.is_none() && r.withdrawn_at.is_none()),
+                }
+                .map(|r| r.decision_number.clone());
+                Ok(RegisterEntry {
+                    issued_on: vietnam_date(&copy.issued_at)?.to_string(),
+                    register_number: copy.register_number,
+                    issued_at: copy.issued_at,
+                    code: copy.code,
+                    document_type: copy.document_type,
+                    seal_subject,
+                    cosigner,
+                    state: copy.state,
+                    revocation_decision,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+
+    #[test]
+    fn month_window_is_vietnam_time() {
+        let (a, b) = month_window(2026, 12).unwrap();
+        assert_eq!(a, "2026-11-30T17:00:00.000Z");
+        assert_eq!(b, "2026-12-31T17:00:00.000Z");
+        let (a, b) = month_window(2026, 2).unwrap();
+        assert_eq!(a, "2026-01-31T17:00:00.000Z");
+        assert_eq!(b, "2026-02-28T17:00:00.000Z");
+    }
+
+    #[test]
+    fn bad_months_are_refused() {
+        for (y, m) in [(2026, 0), (2026, 13), (1999, 5), (9999, 1)] {
+            assert!(matches!(
+                month_window(y, m),
+                Err(RegistryError::Invalid { what: "month", .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn vietnam_dates() {
+        assert_eq!(
+            vietnam_date("2026-11-30T17:00:00.000Z")
+                .unwrap()
+                .to_string(),
+            "2026-12-01"
+        );
+        assert_eq!(
+            vietnam_date("2026-11-30T16:59:59.999Z")
+                .unwrap()
+                .to_string(),
+            "2026-11-30"
+        );
+        assert!(vietnam_date("yesterday").is_err());
+    }
+}

@@ -17,6 +17,7 @@ pub mod kiosk;
 pub mod link;
 pub mod officer;
 pub mod schema;
+pub mod stats;
 
 use truecopy_config::DatabaseUrl;
 use truecopy_domain::IllegalTransition;
@@ -26,13 +27,14 @@ pub use audit::AuditReport;
 pub use blobs::{BlobError, BlobStore};
 pub use case::{CaseRecord, CheckOutcome, NewCase, PageRef};
 pub use copy::{
-    CopyRecord, IssueContext, IssueRequest, NewSignature, PublicCopy, RenderedCopy,
-    RevocationRecord, SignatureRecord,
+    CoSigner, CopyRecord, IssueContext, IssueRequest, NewSignature, PublicCopy, RegisterEntry,
+    RenderedCopy, RevocationRecord, SignatureRecord,
 };
 pub use db::{BackendKind, DbConnection};
 pub use kiosk::KioskRecord;
 pub use link::EmailLinkRecord;
 pub use officer::{NewOfficer, OfficerRecord};
+pub use stats::{CaseStatistics, DayStats, OfficerTimes};
 
 /// Errors of the system of record. Messages are one line and say what to do where they can.
 #[derive(Debug, thiserror::Error)]

@@ -41,7 +41,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn face(&self, w: Weight) -> &Face {
+    pub(crate) fn face(&self, w: Weight) -> &Face {
         match w {
             Weight::Regular => &self.faces.regular,
             Weight::Bold => &self.faces.bold,
@@ -56,7 +56,7 @@ impl Ctx<'_> {
     }
 
     /// One line of text with its baseline starting at (x, y). `text` must be cleaned.
-    fn text(
+    pub(crate) fn text(
         &self,
         ops: &mut Vec<Op>,
         w: Weight,
@@ -95,7 +95,7 @@ fn grey_col(percent: f32) -> Color {
     })
 }
 
-fn fill_rect(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32) {
+pub(crate) fn fill_rect(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32) {
     ops.push(Op::DrawRectangle {
         rectangle: Rect {
             x: Pt(x),

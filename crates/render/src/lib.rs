@@ -54,8 +54,10 @@ use time::OffsetDateTime;
 
 mod fonts;
 mod layout;
+mod register;
 mod scan;
 
+pub use register::{MAX_REGISTER_ROWS, RegisterBook, RegisterRow, render_register};
 pub use scan::DensitySource;
 
 use layout::{BandText, Ctx, MM};

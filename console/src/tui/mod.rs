@@ -1,0 +1,72 @@
+//! The officers' terminal UI (ratatui + crossterm).
+//!
+//! - [`app`]: the state and the ONE key table (help bar and dispatch); pure.
+//! - [`view`]: drawing every screen from the state.
+//! - [`worker`]: the thread that owns the desk and does all I/O; the UI thread never blocks on
+//!   the database or the blob store.
+//!
+//! `ratatui::init` installs a panic hook that leaves the alternate screen and disables raw mode
+//! before the panic is printed, so a crash never leaves the terminal unusable.
+
+pub mod app;
+pub mod view;
+pub mod worker;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyEventKind};
+use time::OffsetDateTime;
+use truecopy_config::Config;
+
+pub use app::{App, Request, Response};
+pub use view::Painter;
+
+/// How often the worker re-reads the queue while idle.
+pub const POLL: Duration = Duration::from_secs(3);
+
+/// Runs the UI until the officer quits.
+pub fn run(cfg: Config, holidays: Vec<time::Date>, officer: Option<String>) -> anyhow::Result<()> {
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let (resp_tx, resp_rx) = mpsc::channel::<Response>();
+    let worker = worker::spawn(cfg, holidays, POLL, req_rx, resp_tx);
+    let mut terminal = ratatui::try_init()?;
+    // Half-blocks work everywhere. With TRUECOPY_CONSOLE_GRAPHICS=auto the terminal is asked
+    // which graphics protocol it speaks (kitty, sixel, iTerm2); in tmux its late answer was seen
+    // to swallow the first keystrokes, so asking is opt-in.
+    let picker = if std::env::var("TRUECOPY_CONSOLE_GRAPHICS").as_deref() == Ok("auto") {
+        let p = ratatui_image::picker::Picker::from_query_stdio()
+            .unwrap_or_else(|_| ratatui_image::picker::Picker::halfblocks());
+        // A late answer to that query must not be read as keys.
+        while event::poll(Duration::from_millis(150))? {
+            let _ = event::read()?;
+        }
+        p
+    } else {
+        ratatui_image::picker::Picker::halfblocks()
+    };
+    let mut painter = Painter::new(picker);
+    let mut app = App::new(officer, OffsetDateTime::now_utc());
+    let result = (|| -> anyhow::Result<()> {
+        while !app.quit {
+            app.now = OffsetDateTime::now_utc();
+            terminal.draw(|f| view::draw(f, &app, &mut painter))?;
+            if event::poll(Duration::from_millis(100))?
+                && let Event::Key(k) = event::read()?
+                && k.kind == KeyEventKind::Press
+                && let Some(req) = app.on_key(k)
+                && req_tx.send(req).is_err()
+            {
+                anyhow::bail!("the worker thread stopped");
+            }
+            while let Ok(r) = resp_rx.try_recv() {
+                app.on_response(r);
+            }
+        }
+        Ok(())
+    })();
+    ratatui::try_restore()?;
+    drop(req_tx);
+    let _ = worker.join();
+    result
+}
