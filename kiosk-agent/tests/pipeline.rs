@@ -224,68 +224,11 @@ fn crc32(data: &[u8]) -> u32 {
     !c
 }
 
-/// A real SMTP server on loopback (Debian python3-aiosmtpd), writing messages to a folder.
-struct SmtpSink {
-    child: std::process::Child,
-    port: u16,
-    dir: std::path::PathBuf,
-}
-
-impl SmtpSink {
-    fn start(dir: &std::path::Path) -> SmtpSink {
-        use std::io::BufRead as _;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("port")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let script = common::workspace().join("portal/tests/smtp_sink.py");
-        // Debian's interpreter, where python3-aiosmtpd is installed (not a pyenv one).
-        let mut child = std::process::Command::new("/usr/bin/python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(dir)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("/usr/bin/python3 (apt python3-aiosmtpd; make test installs it)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("ready line");
-        assert_eq!(line.trim(), "READY", "the SMTP sink did not start");
-        SmtpSink {
-            child,
-            port,
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let mut v: Vec<_> = std::fs::read_dir(&self.dir)
-            .expect("dir")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        v.sort();
-        v.iter()
-            .map(|p| std::fs::read_to_string(p).expect("eml"))
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn an_issued_copy_is_emailed_through_a_real_smtp_server() {
     let db = truecopy_tests::TestDb::sqlite();
     let k = Kiosk::new(&db);
-    let sink = SmtpSink::start(&k.path().join("mail"));
+    let sink = truecopy_tests::smtp::SmtpSink::start(&k.path().join("mail"));
     let cases = specimens(
         &k.path().join("spec"),
         DocType::CitizenId,
