@@ -105,5 +105,10 @@ else
   echo "portal: did not answer on $LISTEN; see data/portal.log" >&2
   exit 1
 fi
+echo
+echo "officers' queue (flagged cases; decide them in the UI: $BIN/console, officer o1):"
+q=$($BIN/console queue --officer o1)
+echo "${q:-  (none)}"
+echo
 $BIN/console status
 $BIN/console audit verify
