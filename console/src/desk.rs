@@ -337,7 +337,7 @@ impl Desk {
             .get("full_name")
             .and_then(|v| v.as_str())
             .map(str::to_owned);
-        let dpi = vec![None; case.pages.len()];
+        let dpi = recorded_page_dpi(&case);
         let actor = self.actor();
         let version = Some(expected_version.unwrap_or(case.version));
         let r = self
@@ -590,4 +590,25 @@ pub fn queue_item(c: CaseRecord, holidays: &[Date], now: OffsetDateTime) -> Queu
         reasons: c.reasons,
         assigned_to: c.assigned_to,
     }
+}
+
+/// The density the kiosk rendered each page at (`details.page_dpi`, recorded with the checks:
+/// stated by the file, else measured from the document's known size), so that an approved copy
+/// prints at the same true size as one the kiosk issues. Pages without one fall back to what
+/// the file states (else 300 dpi).
+fn recorded_page_dpi(case: &CaseRecord) -> Vec<Option<f32>> {
+    let recorded = case
+        .checks
+        .get("details")
+        .and_then(|d| d.get("page_dpi"))
+        .and_then(|v| v.as_array());
+    (0..case.pages.len())
+        .map(|i| {
+            recorded
+                .and_then(|a| a.get(i))
+                .and_then(serde_json::Value::as_f64)
+                .map(|d| d as f32)
+                .filter(|d| d.is_finite() && *d > 0.0)
+        })
+        .collect()
 }

@@ -53,12 +53,15 @@ both_backends! {
         let env = Env::new(db);
         let sink = truecopy_tests::smtp::SmtpSink::start(&env.path("mail"));
         let mut office = env.office();
-        let case = flagged_case_with_email(
+        let case = flagged_case_with(
             &mut office,
             KIOSK,
             &[CheckCode::FaceMismatch],
             5,
-            Some("citizen@example.vn"),
+            &Extra {
+                email: Some("citizen@example.vn"),
+                ..Extra::default()
+            },
         );
         let port = sink.port.to_string();
         let o = env.console(
@@ -78,6 +81,56 @@ both_backends! {
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].email, "citizen@example.vn");
         assert!(links[0].sent_at.is_some(), "the link is recorded as sent");
+    }
+
+    fn an_approved_copy_prints_pages_at_the_density_the_kiosk_measured(db) {
+        let env = Env::new(db);
+        let mut office = env.office();
+        // Page 1 measured at 400 dpi by the kiosk; page 2 left to what its file states.
+        let case = flagged_case_with(
+            &mut office,
+            KIOSK,
+            &[CheckCode::FaceMismatch],
+            6,
+            &Extra {
+                page_dpi: Some(vec![Some(400.0), None]),
+                ..Extra::default()
+            },
+        );
+        let first = office.get_blob(&case.pages[0].blob).expect("page 1");
+        let (w, h) = image::ImageReader::new(std::io::Cursor::new(&first[..]))
+            .with_guessed_format()
+            .expect("format")
+            .into_dimensions()
+            .expect("dimensions");
+        let out = env.path("copy.pdf");
+        let o = env.console(
+            &["approve", &case.id, "--officer", "o1", "--out", out.to_str().unwrap()],
+            &pass(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let info = std::process::Command::new("pdfinfo")
+            .args(["-f", "1", "-l", "1"])
+            .arg(&out)
+            .output()
+            .expect("pdfinfo (poppler-utils)");
+        let text = String::from_utf8_lossy(&info.stdout).into_owned();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("Page    1 size:"))
+            .unwrap_or_else(|| panic!("{text}"));
+        let nums: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        let (pw, ph) = (nums[1], nums[2]);
+        let (ew, eh) = (f64::from(w) / 400.0 * 72.0, f64::from(h) / 400.0 * 72.0);
+        // The scan spans the page's width at its true size; the page is taller by the band
+        // that carries the code and the QR under the scan.
+        assert!(
+            (pw - ew).abs() < 1.0 && ph >= eh - 1.0,
+            "page 1 is {pw} x {ph} pt, expected {ew:.1} pt wide and ≥ {eh:.1} pt tall (400 dpi): {line}"
+        );
     }
 
     fn a_wrong_passphrase_is_one_line_and_decides_nothing(db) {

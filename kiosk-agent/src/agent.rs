@@ -151,10 +151,14 @@ impl Agent {
             }
         };
         let actor = format!("kiosk:{}", self.kiosk_id);
+        // The density each page is rendered at; recorded with the checks so that a copy an
+        // officer approves later prints at the same true size as one the kiosk issues.
+        let dpi = self.page_dpi(session, analysis.document_type);
         let case = if case.state == CaseState::Received {
             let mut details = analysis.details.clone();
             if let Some(obj) = details.as_object_mut() {
                 obj.insert("timings_ms".into(), serde_json::json!(analysis.timings_ms));
+                obj.insert("page_dpi".into(), serde_json::json!(dpi));
             }
             let outcome = CheckOutcome {
                 document_type: Some(analysis.document_type),
@@ -203,7 +207,6 @@ impl Agent {
         let t = Instant::now();
         match analysis.decision {
             Decision::Issue => {
-                let dpi = self.page_dpi(session, analysis.document_type);
                 let issued = self.office.issue(
                     &case,
                     &Actor::Kiosk {

@@ -36,6 +36,11 @@ both_backends! {
         let mut reg = db.registry();
         let case = reg.get_case(r["case_id"].as_str().expect("id")).expect("case");
         assert_eq!(case.state, truecopy_domain::CaseState::Issued);
+        // The density each page was rendered at is recorded for an officer's later approval:
+        // null where the file states one, else the measured one (≥ 200 dpi to be issued).
+        let dpi = case.checks["details"]["page_dpi"].as_array().expect("details.page_dpi recorded");
+        assert_eq!(dpi.len(), case.pages.len(), "{dpi:?}");
+        assert!(dpi.iter().all(|d| d.is_null() || d.as_f64().is_some_and(|d| d >= 200.0)), "{dpi:?}");
         let code = truecopy_domain::IdCode::parse(copy["code"].as_str().expect("code")).expect("code parses");
         let rec = reg.get_copy(&code).expect("copy in the register");
         assert_eq!(rec.register_number.to_string(), copy["register_number"].as_str().expect("n"));

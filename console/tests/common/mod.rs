@@ -135,17 +135,27 @@ pub fn flagged_case(
     reasons: &[CheckCode],
     seed: u64,
 ) -> CaseRecord {
-    flagged_case_with_email(office, kiosk, reasons, seed, None)
+    flagged_case_with(office, kiosk, reasons, seed, &Extra::default())
 }
 
-/// [`flagged_case`] whose citizen gave an e-mail address at the kiosk.
-pub fn flagged_case_with_email(
+/// What some kiosk sessions carry besides the scans.
+#[derive(Debug, Default)]
+pub struct Extra<'a> {
+    /// The address the citizen gave for the retrieval link.
+    pub email: Option<&'a str>,
+    /// The density the kiosk measured for each page (`details.page_dpi`).
+    pub page_dpi: Option<Vec<Option<f32>>>,
+}
+
+/// [`flagged_case`] with an e-mail address and/or measured page densities.
+pub fn flagged_case_with(
     office: &mut Office,
     kiosk: &str,
     reasons: &[CheckCode],
     seed: u64,
-    email: Option<&str>,
+    extra: &Extra,
 ) -> CaseRecord {
+    let email = extra.email;
     let mut pages = Vec::new();
     for bytes in [a4_scan_jpeg(seed), id_card_jpeg(seed + 1)] {
         let len = bytes.len() as u64;
@@ -184,7 +194,10 @@ pub fn flagged_case_with_email(
         fields,
         checks: serde_json::json!({
             "checks": checks,
-            "details": {"mrz": {"td1": {"id_number": "001090012346", "birth_date": "900102"}}},
+            "details": {
+                "mrz": {"td1": {"id_number": "001090012346", "birth_date": "900102"}},
+                "page_dpi": extra.page_dpi,
+            },
         }),
         face: Some(serde_json::json!({"detected": true, "score": 0.31, "threshold": 0.5})),
         decision: Some(truecopy_domain::Decision::Flag),
