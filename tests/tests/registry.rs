@@ -348,3 +348,26 @@ both_backends! {
         assert_eq!(found.code, copy.code);
     }
 }
+
+/// A server's pooled PostgreSQL connection gives up on a stalled statement (the request gets a
+/// clear error) instead of holding its thread; the broken connection is not reused.
+#[test]
+fn a_pooled_postgres_statement_that_stalls_is_cut_off() {
+    let db = truecopy_tests::TestDb::postgres();
+    let pool = truecopy_registry::RegistryPool::open(&db.url(), 1).expect("pool");
+    let started = std::time::Instant::now();
+    let r = pool.with(|reg| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SELECT pg_sleep(30)")
+            .execute(reg.connection())
+            .map_err(RegistryError::from)
+    });
+    let err = r.expect_err("a 30 s statement must be cut off");
+    assert!(err.to_string().contains("statement timeout"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(25),
+        "cut off by the pool's statement_timeout, not by the statement ending"
+    );
+    // The pool still answers.
+    pool.with(|reg| reg.ping()).expect("ping after the timeout");
+}

@@ -56,16 +56,24 @@ fn connect(url: &DatabaseUrl) -> Result<Registry, RegistryError> {
 
 fn tune(url: &DatabaseUrl, reg: &mut Registry) -> Result<(), RegistryError> {
     use diesel::connection::SimpleConnection;
-    if reg.backend() == BackendKind::Sqlite {
-        reg.connection()
-            .batch_execute(&format!("PRAGMA mmap_size = {SQLITE_MMAP_BYTES};"))
-            .map_err(|e| RegistryError::Connect {
-                target: url.redacted(),
-                reason: e.to_string(),
-            })?;
-    }
-    Ok(())
+    let sql = match reg.backend() {
+        BackendKind::Sqlite => format!("PRAGMA mmap_size = {SQLITE_MMAP_BYTES};"),
+        // Servers answer requests on the thread that reads: a stalled statement must fail
+        // (and the request get its 503) rather than hold that thread's other requests.
+        BackendKind::Postgres => {
+            format!("SET statement_timeout = {POSTGRES_STATEMENT_TIMEOUT_MS};")
+        }
+    };
+    reg.connection()
+        .batch_execute(&sql)
+        .map_err(|e| RegistryError::Connect {
+            target: url.redacted(),
+            reason: e.to_string(),
+        })
 }
+
+/// Longest a pooled PostgreSQL statement may run (a lookup takes well under a millisecond).
+const POSTGRES_STATEMENT_TIMEOUT_MS: u32 = 5_000;
 
 /// The slot a thread tries first: threads are numbered as they first use a pool.
 fn preferred_slot(n: usize) -> usize {
