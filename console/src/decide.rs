@@ -150,7 +150,7 @@ fn write_out(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+    say!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
 
@@ -176,7 +176,7 @@ pub fn queue(cfg: &Config, a: &QueueArgs) -> anyhow::Result<ExitCode> {
         print_json(&items)?;
     } else {
         for i in items {
-            println!(
+            say!(
                 "{}\t{}\tdue {}\t{}\t{}\t{}\t{}",
                 i.case_id,
                 i.received_at,
@@ -202,13 +202,16 @@ pub fn approve(cfg: &Config, a: &CaseArgs) -> anyhow::Result<ExitCode> {
     if a.json {
         print_json(&decided)?;
     } else if let Some(c) = &decided.copy {
-        println!(
+        say!(
             "case {} approved: copy {} register number {} ({} signatures)",
-            decided.case_id, c.code, c.register_number, c.signatures
+            decided.case_id,
+            c.code,
+            c.register_number,
+            c.signatures
         );
         match &decided.email {
-            Some(e) if e.sent => println!("retrieval link sent to {}", e.to),
-            Some(e) => println!(
+            Some(e) if e.sent => say!("retrieval link sent to {}", e.to),
+            Some(e) => say!(
                 "retrieval link NOT sent to {}: {} (the copy stands; the link can be re-sent)",
                 e.to,
                 e.error.as_deref().unwrap_or("unknown error")
@@ -233,7 +236,7 @@ pub fn refuse(cfg: &Config, a: &RefuseArgs) -> anyhow::Result<ExitCode> {
     if a.case.json {
         print_json(&decided)?;
     } else {
-        println!(
+        say!(
             "case {} refused in writing (slip {})",
             decided.case_id,
             decided.refusal_slip.as_deref().unwrap_or("-")
@@ -248,7 +251,7 @@ pub fn rescan(cfg: &Config, a: &CaseArgs) -> anyhow::Result<ExitCode> {
     if a.json {
         print_json(&decided)?;
     } else {
-        println!(
+        say!(
             "case {} sent back to its kiosk for a new scan",
             decided.case_id
         );
@@ -259,9 +262,11 @@ pub fn rescan(cfg: &Config, a: &CaseArgs) -> anyhow::Result<ExitCode> {
 pub fn revoke(cfg: &Config, a: &RevokeArgs) -> anyhow::Result<ExitCode> {
     let mut desk = open_desk(cfg, &a.who.officer)?;
     let r = desk.request_revocation(&a.code, &a.decision, &a.reason)?;
-    println!(
+    say!(
         "revocation of copy {} requested by {} (decision {}); a second officer must confirm it",
-        r.copy_code, r.requested_by, r.decision_number
+        r.copy_code,
+        r.requested_by,
+        r.decision_number
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -269,7 +274,7 @@ pub fn revoke(cfg: &Config, a: &RevokeArgs) -> anyhow::Result<ExitCode> {
 pub fn confirm_revocation(cfg: &Config, a: &ConfirmArgs) -> anyhow::Result<ExitCode> {
     let mut desk = open_desk(cfg, &a.who.officer)?;
     let r = desk.confirm_revocation(&a.code)?;
-    println!(
+    say!(
         "copy {} revoked (decision {}, requested by {}, confirmed by {})",
         r.copy_code,
         r.decision_number,

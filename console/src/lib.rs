@@ -14,6 +14,14 @@ use truecopy_config::Config;
 use truecopy_registry::NewOfficer;
 use truecopy_runtime::{KeyNeeds, StartupError};
 
+/// `println!` that does not panic when the reader went away (`console queue | head`): the
+/// write error ends the command, and [`main`] treats a closed pipe as a normal end.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::say_line(format_args!($($arg)*))?
+    };
+}
+
 pub mod decide;
 pub mod desk;
 pub mod reports;
@@ -167,8 +175,25 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => truecopy_runtime::report(&e),
     }
+}
+
+/// Writes one line on stdout (see `say!`).
+pub(crate) fn say_line(args: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)?;
+    out.write_all(b"\n")
+}
+
+/// The reader of stdout closed it: not a failure of the command.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn startup(cli: &Cli, needs: KeyNeeds) -> anyhow::Result<Config> {
@@ -178,7 +203,7 @@ fn startup(cli: &Cli, needs: KeyNeeds) -> anyhow::Result<Config> {
 }
 
 fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+    say!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
 
@@ -215,14 +240,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match cmd {
                 DbCommand::Migrate => {
                     let n = conn.run_pending_migrations()?;
-                    println!("applied {n} migration(s) to {}", cfg.database);
+                    say!("applied {n} migration(s) to {}", cfg.database);
                 }
                 DbCommand::Status => {
                     let pending = conn.pending_migrations()?;
                     if pending.is_empty() {
-                        println!("{}: up to date", cfg.database);
+                        say!("{}: up to date", cfg.database);
                     } else {
-                        println!(
+                        say!(
                             "{}: {} pending: {}",
                             cfg.database,
                             pending.len(),
@@ -232,7 +257,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 DbCommand::RevertAll { .. } => {
                     let n = conn.revert_all_migrations()?;
-                    println!("reverted {n} migration(s) on {}", cfg.database);
+                    say!("reverted {n} migration(s) on {}", cfg.database);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -243,7 +268,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match cmd {
                 KioskCommand::Add { id, name, location } => {
                     let k = reg.add_kiosk(id, name, location, "console")?;
-                    println!("kiosk {} registered", k.id);
+                    say!("kiosk {} registered", k.id);
                 }
                 KioskCommand::List(f) => {
                     let list = reg.list_kiosks()?;
@@ -251,7 +276,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         print_json(&list)?;
                     } else {
                         for k in list {
-                            println!("{}\t{}\t{}", k.id, k.name, k.location);
+                            say!("{}\t{}\t{}", k.id, k.name, k.location);
                         }
                     }
                 }
@@ -289,7 +314,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         },
                         "console",
                     )?;
-                    println!(
+                    say!(
                         "officer {} registered{}",
                         o.id,
                         if o.certificate_pem.is_some() {
@@ -306,7 +331,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         print_json(&list)?;
                     } else {
                         for o in list {
-                            println!("{}\t{}\t{}", o.id, o.full_name, o.title);
+                            say!("{}\t{}\t{}", o.id, o.full_name, o.title);
                         }
                     }
                 }
@@ -324,9 +349,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     } else {
                         match &report.broken {
                             None => {
-                                println!("audit chain intact: {} records verified", report.verified)
+                                say!("audit chain intact: {} records verified", report.verified)
                             }
-                            Some(b) => println!(
+                            Some(b) => say!(
                                 "audit chain BROKEN at record {}: {b} ({} records before it verified)",
                                 b.first_broken_seq(),
                                 report.verified
@@ -349,9 +374,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         print_json(&trail)?;
                     } else {
                         for e in trail {
-                            println!(
+                            say!(
                                 "{}\t{}\t{}\t{}\t{}",
-                                e.seq, e.at, e.actor, e.action, e.detail
+                                e.seq,
+                                e.at,
+                                e.actor,
+                                e.action,
+                                e.detail
                             );
                         }
                     }
@@ -375,15 +404,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if f.json {
                 print_json(&status)?;
             } else {
-                println!(
+                say!(
                     "database      {}",
                     status["database"].as_str().unwrap_or_default()
                 );
-                println!("kiosks        {}", status["kiosks"]);
-                println!("officers      {}", status["officers"]);
-                println!("audit records {}", status["audit_records"]);
+                say!("kiosks        {}", status["kiosks"]);
+                say!("officers      {}", status["officers"]);
+                say!("audit records {}", status["audit_records"]);
                 let intact = status["audit"]["broken"].is_null();
-                println!("audit chain   {}", if intact { "intact" } else { "BROKEN" });
+                say!("audit chain   {}", if intact { "intact" } else { "BROKEN" });
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -461,10 +490,10 @@ fn keys_init(cfg: &Config, force: bool, officers: &[String]) -> anyhow::Result<E
         force,
     })?;
     for p in &report.created {
-        println!("created {}", p.display());
+        say!("created {}", p.display());
     }
     for p in &report.kept {
-        println!("kept    {}", p.display());
+        say!("kept    {}", p.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -214,7 +214,7 @@ pub fn register(cli: &Cli, a: &RegisterArgs) -> anyhow::Result<ExitCode> {
     if a.json {
         crate::print_json(&entries)?;
     } else {
-        println!(
+        say!(
             "register {year:04}-{month:02}: {} entr{} written to {} ({})",
             entries.len(),
             if entries.len() == 1 { "y" } else { "ies" },
@@ -276,12 +276,18 @@ pub fn stats(cli: &Cli, a: &StatsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let pct = |x: f64| format!("{:>5.1}%", x * 100.0);
-    println!(
+    say!(
         "{:<10}  {:>6}  {:>6}  {:>6}  {:>6}  {:>6}  {:>8}",
-        "day", "cases", "auto", "flag", "refuse", "pend", "approved"
+        "day",
+        "cases",
+        "auto",
+        "flag",
+        "refuse",
+        "pend",
+        "approved"
     );
     for d in s.days.iter().chain(std::iter::once(&s.total)) {
-        println!(
+        say!(
             "{:<10}  {:>6}  {}  {}  {}  {}  {:>8}",
             d.date.as_deref().unwrap_or("total"),
             d.cases,
@@ -293,12 +299,14 @@ pub fn stats(cli: &Cli, a: &StatsArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if s.officers.is_empty() {
-        println!("no officer decisions on cases received in this period");
+        say!("no officer decisions on cases received in this period");
     }
     for o in &s.officers {
-        println!(
+        say!(
             "officer {:<12} {:>5} decision(s), median {:.1} s from flag to decision",
-            o.officer_id, o.decisions, o.median_seconds
+            o.officer_id,
+            o.decisions,
+            o.median_seconds
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -248,3 +248,28 @@ fn the_ui_without_a_terminal_is_one_line_exit_2() {
         assert!(lines[0].contains("needs a terminal"), "{}", lines[0]);
     }
 }
+
+/// `console … | head` closing the pipe early ends the command quietly: no panic message, the
+/// command's own exit status (0), and the work done (here: the migrations applied).
+#[test]
+fn a_reader_that_closes_the_pipe_is_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("x.sqlite3");
+    let url = format!("sqlite://{}", db.display());
+    let mut cmd = Command::new(CONSOLE);
+    cmd.current_dir(dir.path())
+        .args(["db", "migrate"])
+        .env_remove("TRUECOPY_CONFIG")
+        .env_remove("RUST_LOG")
+        .env("DATABASE_URL", &url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn console");
+    // The reader goes away before the console writes its line.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait");
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(db.exists(), "the command still did its work");
+}
