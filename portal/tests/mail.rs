@@ -5,72 +5,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use common::{Env, revoke};
 use truecopy_mail::{TokenSigner, send_retrieval_link};
 use truecopy_tests::both_backends;
-
-/// The SMTP server of one test; killed on drop.
-struct SmtpSink {
-    child: Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        let dir = tempfile::tempdir().expect("tmp");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
-        // Debian's interpreter, where python3-aiosmtpd is installed (not a pyenv or venv one).
-        let mut child = Command::new("/usr/bin/python3")
-            .arg(&script)
-            .arg(port.to_string())
-            .arg(dir.path().join("inbox"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("/usr/bin/python3 runs (scripts/setup.sh installs python3-aiosmtpd)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read");
-        assert_eq!(
-            line.trim(),
-            "READY",
-            "the SMTP test server did not start: is python3-aiosmtpd installed (scripts/setup.sh)?"
-        );
-        SmtpSink { child, dir, port }
-    }
-
-    /// Waits for the `n`-th message.
-    fn message(&self, n: usize) -> String {
-        let path: PathBuf = self.dir.path().join("inbox").join(format!("{n}.eml"));
-        let start = Instant::now();
-        while !path.exists() {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "no message {n} arrived"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        std::fs::read_to_string(&path).expect("message")
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The body of a (possibly quoted-printable or base64) plain-text message, decoded.
 fn body_text(raw: &str) -> String {
@@ -127,7 +64,7 @@ fn qp_decode(s: &str) -> String {
 
 both_backends! {
     fn the_link_in_the_mail_downloads_the_copy(db) {
-        let smtp = SmtpSink::start();
+        let smtp = truecopy_tests::smtp::SmtpSink::start_temp();
         let port = smtp.port.to_string();
         let env = Env::with(db, &[("TRUECOPY_MAIL__PORT", &port), ("TRUECOPY_MAIL__HOST", "127.0.0.1")]);
         let mut reg = db.registry();

@@ -4,15 +4,25 @@
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub struct SmtpSink {
     child: Child,
     pub port: u16,
     dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
 }
 
 impl SmtpSink {
+    /// Starts the server with messages in a temporary folder of its own.
+    pub fn start_temp() -> SmtpSink {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut sink = SmtpSink::start(&tmp.path().join("inbox"));
+        sink._tmp = Some(tmp);
+        sink
+    }
+
     /// Starts the server on a free loopback port; messages land in `dir` (created).
     pub fn start(dir: &Path) -> SmtpSink {
         std::fs::create_dir_all(dir).expect("mail dir");
@@ -43,7 +53,22 @@ impl SmtpSink {
             child,
             port,
             dir: dir.to_path_buf(),
+            _tmp: None,
         }
+    }
+
+    /// Waits (up to 20 s) for the `n`-th message (from 1) and returns it raw.
+    pub fn message(&self, n: usize) -> String {
+        let path = self.dir.join(format!("{n}.eml"));
+        let start = Instant::now();
+        while !path.exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no message {n} arrived"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::fs::read_to_string(&path).expect("message")
     }
 
     /// Every message received so far, raw, in arrival order.
