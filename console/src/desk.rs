@@ -479,6 +479,42 @@ impl Desk {
         Ok(self.office.registry.confirm_revocation(&code, &id)?)
     }
 
+    /// The copies issued in a month (Vietnam time), in register order.
+    pub fn register_month(
+        &mut self,
+        year: i32,
+        month: u8,
+    ) -> Result<Vec<truecopy_registry::RegisterEntry>, DeskError> {
+        Ok(self.office.registry.register_month(year, month)?)
+    }
+
+    /// The audit trail of one case or copy (`entity_type` `case` or `copy`), and the check of
+    /// the whole hash chain.
+    pub fn audit(
+        &mut self,
+        entity_type: &str,
+        id: &str,
+    ) -> Result<
+        (
+            Vec<truecopy_domain::AuditEntry>,
+            truecopy_registry::AuditReport,
+        ),
+        DeskError,
+    > {
+        let trail = self.office.registry.audit_trail(entity_type, id)?;
+        let report = self.office.registry.audit_verify()?;
+        Ok((trail, report))
+    }
+
+    /// Case statistics of the days `from` to `to` (Vietnam dates, inclusive).
+    pub fn case_statistics(
+        &mut self,
+        from: Date,
+        to: Date,
+    ) -> Result<truecopy_registry::CaseStatistics, DeskError> {
+        Ok(self.office.registry.case_statistics(from, to)?)
+    }
+
     fn flagged(&mut self, case_id: &str, v: Option<i64>) -> Result<CaseRecord, DeskError> {
         flagged_case(&mut self.office.registry, case_id, v)
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::*;
 use console::desk::{Desk, QueueFilter, QueueItem, queue_item};
-use console::tui::app::{App, Ctx, Dialog, KEYS, Request, Response, Screen};
+use console::tui::app::{App, Ctx, Dialog, KEYS, Level, Request, Response, Screen};
 use console::tui::{Painter, view, worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -19,6 +19,10 @@ use time::macros::datetime;
 use truecopy_domain::{CaseState, CheckCode};
 use truecopy_registry::CaseRecord;
 use truecopy_tests::{TestDb, both_backends};
+
+use console::tui::app::{AuditView, RegisterView, RevokeField};
+use truecopy_domain::{AuditEntry, CopyState, DocumentType, IdCode, RegisterNumber};
+use truecopy_registry::{CaseStatistics, CoSigner, DayStats, OfficerTimes, RegisterEntry};
 
 /// Wednesday 2 December 2026, 10:00 in Hanoi.
 const NOW: OffsetDateTime = datetime!(2026-12-02 03:00 UTC);
@@ -386,4 +390,597 @@ fn a_lost_database_connection_is_a_status_line_and_the_worker_reconnects() {
     assert_eq!(app.queue[0].case_id, case.id);
     drop(req_tx);
     handle.join().expect("worker ends");
+}
+
+// ---- register, revocation (four eyes) and audit ------------------------------------------------
+
+/// A valid identification code made from `stem` (23 characters): the check character is found
+/// through the public parser, so the fixture never hard-codes the checksum.
+fn code(stem: &str) -> IdCode {
+    "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+        .chars()
+        .find_map(|c| IdCode::parse(&format!("{stem}{c}")).ok())
+        .expect("some check character fits")
+}
+
+/// Three copies of December 2026 with fixed numbers, codes and times: issued automatically,
+/// co-signed with a revocation pending, and revoked.
+fn register_entries() -> Vec<RegisterEntry> {
+    let seal = Some("Trung tâm Phục vụ hành chính công thành phố Hà Nội".to_owned());
+    let an = CoSigner {
+        officer_id: "o1".into(),
+        full_name: "Nguyễn Văn An".into(),
+        title: "Chuyên viên".into(),
+    };
+    let doc = DocumentType::ALL[0];
+    let e = |seq: u64,
+             at: &str,
+             stem: &str,
+             cosigner: Option<CoSigner>,
+             state,
+             decision: Option<&str>| {
+        RegisterEntry {
+            register_number: RegisterNumber::new(2026, 1, seq),
+            issued_at: at.into(),
+            issued_on: "2026-12-01".into(),
+            code: code(stem),
+            document_type: doc,
+            seal_subject: seal.clone(),
+            cosigner,
+            state,
+            revocation_decision: decision.map(str::to_owned),
+        }
+    };
+    vec![
+        e(
+            1,
+            "2026-12-01T02:15:00.000Z",
+            "7K3MQX2D94HATR3WE6BNVP0",
+            None,
+            CopyState::Valid,
+            None,
+        ),
+        e(
+            2,
+            "2026-12-01T03:40:00.000Z",
+            "AB12CD34EF56GH78JK90MNP",
+            Some(an.clone()),
+            CopyState::RevocationRequested,
+            Some("12/QĐ-TTPVHCC"),
+        ),
+        e(
+            3,
+            "2026-12-02T01:05:00.000Z",
+            "ZZ99YY88XX77WW66VV55TT4",
+            Some(an),
+            CopyState::Revoked,
+            Some("09/QĐ-TTPVHCC"),
+        ),
+    ]
+}
+
+/// Logged in, on the register of December 2026 with the three fixture copies.
+fn on_register(s: &Seeded) -> App {
+    let mut app = logged_in(s);
+    let r = app.on_key(ch('r'));
+    assert!(
+        matches!(
+            r,
+            Some(Request::Register {
+                year: 2026,
+                month: 12
+            })
+        ),
+        "{r:?}"
+    );
+    assert_eq!(app.screen, Screen::Register);
+    app.on_response(Response::Register {
+        year: 2026,
+        month: 12,
+        entries: register_entries(),
+    });
+    app
+}
+
+fn audit_fixture() -> AuditView {
+    let entries = register_entries();
+    let c = entries[1].code.as_str().to_owned();
+    let entry = |seq: i64, at: &str, actor: &str, action: &str, detail: &str| AuditEntry {
+        seq,
+        at: at.into(),
+        actor: actor.into(),
+        entity_type: "copy".into(),
+        entity_id: c.clone(),
+        action: action.into(),
+        detail: detail.into(),
+        prev_hash: "0".repeat(64),
+        hash: "1".repeat(64),
+    };
+    AuditView {
+        entity_type: "copy".into(),
+        entity_id: c.clone(),
+        entries: vec![
+            entry(
+                41,
+                "2026-12-01T03:40:00.000Z",
+                "officer:o1",
+                "issue",
+                r#"{"register_number":"000002/Q01/2026-SCT/BS"}"#,
+            ),
+            entry(
+                57,
+                "2026-12-02T02:10:00.000Z",
+                "officer:o1",
+                "request_revocation",
+                r#"{"decision":"12/QĐ-TTPVHCC"}"#,
+            ),
+        ],
+        verified: 64,
+        broken: None,
+        scroll: 0,
+        back: Screen::Queue,
+    }
+}
+
+#[test]
+fn register_revocation_and_audit_snapshots() {
+    let s = seeded();
+    let mut painter = Painter::halfblocks();
+    let mut app = on_register(&s);
+    insta::assert_snapshot!("register", render(&app, &mut painter));
+
+    app.on_key(ch('/'));
+    for c in "ab12".chars() {
+        app.on_key(ch(c));
+    }
+    insta::assert_snapshot!("register_find", render(&app, &mut painter));
+    app.on_key(key(KeyCode::Esc));
+
+    app.on_key(ch('v'));
+    for c in "15/QĐ-TTPVHCC".chars() {
+        app.on_key(ch(c));
+    }
+    app.on_key(key(KeyCode::Tab));
+    for c in "cấp nhầm bản".chars() {
+        app.on_key(ch(c));
+    }
+    insta::assert_snapshot!("register_revoke", render(&app, &mut painter));
+    app.on_key(key(KeyCode::Esc));
+
+    app.on_key(key(KeyCode::Down));
+    app.on_key(ch('c'));
+    insta::assert_snapshot!("register_confirm_revocation", render(&app, &mut painter));
+
+    let mut app = on_register(&s);
+    app.on_response(Response::Audit(Box::new(audit_fixture())));
+    insta::assert_snapshot!("audit", render(&app, &mut painter));
+    let mut broken = audit_fixture();
+    broken.broken = Some("audit record 57: its contents do not match its hash (edited)".into());
+    broken.verified = 56;
+    app.on_response(Response::Audit(Box::new(broken)));
+    insta::assert_snapshot!("audit_broken", render(&app, &mut painter));
+}
+
+#[test]
+fn register_months_are_vietnam_months_and_stale_answers_are_dropped() {
+    // 30 November 18:00 UTC is already 1 December in Hanoi.
+    let v = RegisterView::new(datetime!(2026-11-30 18:00 UTC));
+    assert_eq!((v.year, v.month), (2026, 12));
+    let v = RegisterView::new(datetime!(2026-11-30 16:59 UTC));
+    assert_eq!((v.year, v.month), (2026, 11));
+
+    let s = seeded();
+    let mut app = on_register(&s);
+    assert_eq!(app.register.visible().len(), 3);
+    let r = app.on_key(key(KeyCode::Left));
+    assert!(
+        matches!(
+            r,
+            Some(Request::Register {
+                year: 2026,
+                month: 11
+            })
+        ),
+        "{r:?}"
+    );
+    assert!(
+        app.register.entries.is_empty(),
+        "the old month is not shown as the new one"
+    );
+    app.on_key(key(KeyCode::Right));
+    let r = app.on_key(key(KeyCode::Right));
+    assert!(
+        matches!(
+            r,
+            Some(Request::Register {
+                year: 2027,
+                month: 1
+            })
+        ),
+        "{r:?}"
+    );
+    // December's answer arrives late: January stays empty.
+    app.on_response(Response::Register {
+        year: 2026,
+        month: 12,
+        entries: register_entries(),
+    });
+    assert!(app.register.entries.is_empty());
+    // Esc goes back to the queue and asks for it.
+    let r = app.on_key(key(KeyCode::Esc));
+    assert!(matches!(r, Some(Request::Queue(_))), "{r:?}");
+    assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn register_finds_by_number_or_code() {
+    let s = seeded();
+    let mut app = on_register(&s);
+    let entries = register_entries();
+    let find = |app: &mut App, text: &str| -> Vec<u64> {
+        app.on_key(ch('/'));
+        assert_eq!(app.ctx(), Ctx::Find);
+        for c in text.chars() {
+            app.on_key(ch(c));
+        }
+        app.on_key(key(KeyCode::Enter));
+        assert_eq!(app.ctx(), Ctx::Register);
+        let seqs = app
+            .register
+            .visible()
+            .iter()
+            .map(|e| e.register_number.seq)
+            .collect();
+        // Esc in the register goes back to the queue; clear by typing mode instead.
+        app.on_key(ch('/'));
+        app.on_key(key(KeyCode::Esc));
+        seqs
+    };
+    // The number as printed, or just the sequence.
+    assert_eq!(find(&mut app, "000003/Q01/2026-SCT/BS"), vec![3]);
+    assert_eq!(find(&mut app, "2"), vec![2]);
+    // The code in lower case with its dashes, and a part of it without.
+    let grouped = entries[2].code.to_string().to_lowercase();
+    assert_eq!(find(&mut app, &grouped), vec![3]);
+    assert_eq!(find(&mut app, &entries[0].code.as_str()[..6]), vec![1]);
+    assert_eq!(find(&mut app, "nothing-like-it"), Vec::<u64>::new());
+    assert!(app.register.find.is_empty());
+    assert_eq!(app.register.visible().len(), 3);
+}
+
+#[test]
+fn revocation_keys_ask_for_a_decision_and_a_reason_and_check_the_state() {
+    let s = seeded();
+    let mut app = on_register(&s);
+    let entries = register_entries();
+    // Valid copy: `v` opens the dialog; empty fields are refused with one line.
+    assert!(app.on_key(ch('v')).is_none());
+    assert_eq!(app.ctx(), Ctx::Revoke);
+    assert!(app.on_key(key(KeyCode::Enter)).is_none());
+    assert_eq!(app.status.as_ref().map(|s| s.0), Some(Level::Error));
+    assert_eq!(app.ctx(), Ctx::Revoke, "the dialog stays open");
+    for c in " 15/QĐ ".chars() {
+        app.on_key(ch(c));
+    }
+    app.on_key(key(KeyCode::Backspace));
+    assert!(app.on_key(key(KeyCode::Enter)).is_none(), "no reason yet");
+    app.on_key(key(KeyCode::Tab));
+    assert!(matches!(
+        app.dialog,
+        Some(Dialog::Revoke {
+            field: RevokeField::Reason,
+            ..
+        })
+    ));
+    for c in "cấp nhầm".chars() {
+        app.on_key(ch(c));
+    }
+    let r = app.on_key(key(KeyCode::Enter));
+    let want = entries[0].code.to_string();
+    assert!(
+        matches!(&r, Some(Request::RequestRevocation { code, decision, reason })
+            if *code == want && decision == "15/QĐ" && reason == "cấp nhầm"),
+        "{r:?}"
+    );
+    assert!(app.dialog.is_none());
+    // `c` on a valid copy: nothing to confirm.
+    app.status = None;
+    assert!(app.on_key(ch('c')).is_none());
+    assert!(app.dialog.is_none());
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("no revocation waiting")
+    );
+    // Pending copy: `c`, `y` confirms it.
+    app.on_key(key(KeyCode::Down));
+    app.on_key(ch('c'));
+    assert!(matches!(app.dialog, Some(Dialog::ConfirmRevocation { .. })));
+    let r = app.on_key(ch('y'));
+    let want = entries[1].code.to_string();
+    assert!(
+        matches!(&r, Some(Request::ConfirmRevocation { code }) if *code == want),
+        "{r:?}"
+    );
+    // Revoked copy: neither key opens a dialog.
+    app.on_key(key(KeyCode::Down));
+    app.status = None;
+    assert!(app.on_key(ch('v')).is_none());
+    assert!(app.dialog.is_none());
+    assert!(app.status.as_ref().unwrap().1.contains("nothing to revoke"));
+    // A refusal from the desk (four eyes) stays on the register as a status line.
+    app.on_response(Response::Failed(
+        "the officer who requested it cannot confirm it".into(),
+    ));
+    assert_eq!(app.screen, Screen::Register);
+    // `h` asks for the copy's audit trail; Esc comes back to the register.
+    let r = app.on_key(ch('h'));
+    let want = entries[2].code.as_str().to_owned();
+    assert!(
+        matches!(&r, Some(Request::Audit { entity_type: "copy", id }) if *id == want),
+        "{r:?}"
+    );
+    app.on_response(Response::Audit(Box::new(audit_fixture())));
+    assert_eq!(app.screen, Screen::Audit);
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Register);
+}
+
+#[test]
+fn audit_opens_from_the_queue_and_the_case() {
+    let s = seeded();
+    let mut app = logged_in(&s);
+    let r = app.on_key(ch('h'));
+    assert!(
+        matches!(&r, Some(Request::Audit { entity_type: "case", id }) if *id == s.items[0].case_id),
+        "{r:?}"
+    );
+    open_case(&mut app, &s, 1);
+    let r = app.on_key(ch('h'));
+    assert!(
+        matches!(&r, Some(Request::Audit { entity_type: "case", id }) if *id == s.cases[1].id),
+        "{r:?}"
+    );
+    app.on_response(Response::Audit(Box::new(audit_fixture())));
+    assert_eq!(app.screen, Screen::Audit);
+    app.on_key(key(KeyCode::Down));
+    assert_eq!(app.audit.as_ref().unwrap().scroll, 1);
+    app.on_key(key(KeyCode::Down));
+    assert_eq!(
+        app.audit.as_ref().unwrap().scroll,
+        1,
+        "stops at the last entry"
+    );
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Case, "back to the case it came from");
+    assert!(app.case.is_some());
+}
+
+/// Logs `officer` in through a fresh worker (another officer's desk) and waits for the queue.
+fn desk_ui(
+    env: &Env,
+    officer: &str,
+) -> (
+    App,
+    mpsc::Sender<Request>,
+    mpsc::Receiver<Response>,
+    std::thread::JoinHandle<()>,
+) {
+    let (req_tx, req_rx) = mpsc::channel();
+    let (resp_tx, resp_rx) = mpsc::channel();
+    let handle = worker::spawn(
+        env.cfg.clone(),
+        vec![],
+        Duration::from_millis(300),
+        req_rx,
+        resp_tx,
+    );
+    let mut app = App::new(Some(officer.into()), OffsetDateTime::now_utc());
+    for c in PASSPHRASE.chars() {
+        app.on_key(ch(c));
+    }
+    req_tx
+        .send(app.on_key(key(KeyCode::Enter)).expect("login"))
+        .expect("worker");
+    pump(&mut app, &resp_rx, "login", |a| a.screen == Screen::Queue);
+    (app, req_tx, resp_rx, handle)
+}
+
+fn press(app: &mut App, tx: &mpsc::Sender<Request>, k: KeyEvent) {
+    if let Some(r) = app.on_key(k) {
+        tx.send(r).expect("worker alive");
+    }
+}
+
+both_backends! {
+    fn revocation_takes_a_second_officer_and_the_audit_shows_it(db) {
+        let env = Env::new(db);
+        let mut office = env.office();
+        let case = flagged_case(&mut office, KIOSK, &[CheckCode::FaceMismatch], 31);
+        let mut desk = Desk::new(office, env.cfg.clone(), "o1").expect("desk");
+        desk.unlock(PASSPHRASE).expect("unlock");
+        desk.approve(&case.id, None).expect("approve");
+        drop(desk);
+        let copy = db.registry().copy_of_case(&case.id).unwrap().expect("copy");
+
+        // Officer o1 finds the copy in this month's register and requests its revocation.
+        let (mut app, tx, rx, handle) = desk_ui(&env, "o1");
+        press(&mut app, &tx, ch('r'));
+        pump(&mut app, &rx, "register", |a| a.register.entries.len() == 1);
+        assert_eq!(app.register.entries[0].code, copy.code);
+        assert_eq!(app.register.entries[0].state, CopyState::Valid);
+        press(&mut app, &tx, ch('v'));
+        for c in "15/QĐ-TTPVHCC".chars() {
+            press(&mut app, &tx, ch(c));
+        }
+        press(&mut app, &tx, key(KeyCode::Tab));
+        for c in "cấp nhầm".chars() {
+            press(&mut app, &tx, ch(c));
+        }
+        press(&mut app, &tx, key(KeyCode::Enter));
+        pump(&mut app, &rx, "requested", |a| {
+            a.register.entries.first().is_some_and(|e| e.state == CopyState::RevocationRequested)
+        });
+        assert_eq!(app.register.entries[0].revocation_decision.as_deref(), Some("15/QĐ-TTPVHCC"));
+        // The same officer cannot confirm it: one line, nothing changes.
+        app.status = None;
+        press(&mut app, &tx, ch('c'));
+        press(&mut app, &tx, ch('y'));
+        pump(&mut app, &rx, "four eyes", |a| a.status.as_ref().is_some_and(|s| s.0 == Level::Error));
+        let msg = app.status.clone().unwrap().1;
+        assert!(!msg.contains('\n'), "{msg}");
+        assert!(msg.contains("cannot also confirm"), "{msg}");
+        assert_eq!(app.screen, Screen::Register);
+        assert_eq!(db.registry().get_copy(&copy.code).unwrap().state, CopyState::RevocationRequested, "{msg}");
+        // The statistics of the last seven days count the case and o1's decision.
+        press(&mut app, &tx, key(KeyCode::Esc));
+        press(&mut app, &tx, ch('t'));
+        assert_eq!(app.screen, Screen::Stats);
+        pump(&mut app, &rx, "statistics", |a| a.stats.is_some());
+        let stats = app.stats.clone().unwrap();
+        assert_eq!(stats.days.len(), 7);
+        assert_eq!((stats.total.cases, stats.total.approved, stats.total.flagged), (1, 1, 1));
+        assert_eq!(stats.officers.len(), 1);
+        assert_eq!((stats.officers[0].officer_id.as_str(), stats.officers[0].decisions), ("o1", 1));
+        drop(tx);
+        handle.join().expect("worker ends");
+
+        // Officer o2 confirms it.
+        let (mut app, tx, rx, handle) = desk_ui(&env, "o2");
+        press(&mut app, &tx, ch('r'));
+        pump(&mut app, &rx, "register", |a| a.register.entries.len() == 1);
+        press(&mut app, &tx, ch('c'));
+        press(&mut app, &tx, ch('y'));
+        pump(&mut app, &rx, "revoked", |a| {
+            a.register.entries.first().is_some_and(|e| e.state == CopyState::Revoked)
+        });
+        assert_eq!(db.registry().get_copy(&copy.code).unwrap().state, CopyState::Revoked);
+        // The copy's audit trail shows both officers, and the chain verifies.
+        press(&mut app, &tx, ch('h'));
+        pump(&mut app, &rx, "audit", |a| a.screen == Screen::Audit);
+        let audit = app.audit.clone().expect("audit");
+        let actions: Vec<(&str, &str)> = audit
+            .entries
+            .iter()
+            .map(|e| (e.actor.as_str(), e.action.as_str()))
+            .collect();
+        assert!(actions.contains(&("officer:o1", "request_revocation")), "{actions:?}");
+        assert!(actions.contains(&("officer:o2", "confirm_revocation")), "{actions:?}");
+        assert!(audit.entries.iter().all(|e| e.entity_id == copy.code.as_str()));
+        assert!(audit.broken.is_none(), "{:?}", audit.broken);
+        assert!(audit.verified >= audit.entries.len() as u64);
+        drop(tx);
+        handle.join().expect("worker ends");
+    }
+}
+
+fn stats_fixture() -> CaseStatistics {
+    let day = |k: u8, cases: u64, auto: u64, flagged: u64, approved: u64, refused: u64| DayStats {
+        date: Some(format!(
+            "2026-{}",
+            [
+                "11-26", "11-27", "11-28", "11-29", "11-30", "12-01", "12-02"
+            ][usize::from(k)]
+        )),
+        cases,
+        auto_issued: auto,
+        flagged,
+        approved,
+        refused,
+        pending: cases - auto - approved - refused,
+        share_auto_issued: if cases == 0 {
+            0.0
+        } else {
+            auto as f64 / cases as f64
+        },
+        share_flagged: if cases == 0 {
+            0.0
+        } else {
+            flagged as f64 / cases as f64
+        },
+        share_refused: if cases == 0 {
+            0.0
+        } else {
+            refused as f64 / cases as f64
+        },
+        share_pending: if cases == 0 {
+            0.0
+        } else {
+            (cases - auto - approved - refused) as f64 / cases as f64
+        },
+    };
+    let days = vec![
+        day(0, 40, 31, 9, 6, 2),
+        day(1, 52, 44, 8, 7, 1),
+        day(2, 0, 0, 0, 0, 0),
+        day(3, 0, 0, 0, 0, 0),
+        day(4, 61, 50, 11, 9, 1),
+        day(5, 47, 39, 8, 5, 1),
+        day(6, 12, 9, 3, 0, 0),
+    ];
+    let mut total = DayStats::default();
+    for d in &days {
+        total.cases += d.cases;
+        total.auto_issued += d.auto_issued;
+        total.flagged += d.flagged;
+        total.approved += d.approved;
+        total.refused += d.refused;
+        total.pending += d.pending;
+    }
+    let t = total.cases as f64;
+    total.share_auto_issued = total.auto_issued as f64 / t;
+    total.share_flagged = total.flagged as f64 / t;
+    total.share_refused = total.refused as f64 / t;
+    total.share_pending = total.pending as f64 / t;
+    CaseStatistics {
+        from: "2026-11-26".into(),
+        to: "2026-12-02".into(),
+        days,
+        total,
+        officers: vec![
+            OfficerTimes {
+                officer_id: "o1".into(),
+                decisions: 21,
+                median_seconds: 95.0,
+            },
+            OfficerTimes {
+                officer_id: "o2".into(),
+                decisions: 12,
+                median_seconds: 7380.0,
+            },
+        ],
+    }
+}
+
+#[test]
+fn statistics_cover_the_last_seven_days() {
+    let s = seeded();
+    let mut painter = Painter::halfblocks();
+    let mut app = logged_in(&s);
+    // Wednesday 2 December in Hanoi: 26 November to 2 December.
+    let r = app.on_key(ch('t'));
+    assert!(
+        matches!(r, Some(Request::Stats { from, to })
+            if from == time::macros::date!(2026-11-26) && to == time::macros::date!(2026-12-02)),
+        "{r:?}"
+    );
+    assert_eq!(app.screen, Screen::Stats);
+    insta::assert_snapshot!("stats_loading", render(&app, &mut painter));
+    app.on_response(Response::Stats(Box::new(stats_fixture())));
+    insta::assert_snapshot!("stats", render(&app, &mut painter));
+    assert!(matches!(app.on_key(ch('g')), Some(Request::Stats { .. })));
+    let r = app.on_key(key(KeyCode::Esc));
+    assert!(matches!(r, Some(Request::Queue(_))), "{r:?}");
+    assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn decision_times_read_as_minutes_or_hours() {
+    use console::tui::stats::duration;
+    assert_eq!(duration(42.4), "42s");
+    assert_eq!(duration(95.0), "1m 35s");
+    assert_eq!(duration(7380.0), "2h 03m");
+    assert_eq!(duration(-3.0), "0s");
 }

@@ -8,6 +8,11 @@ use time::OffsetDateTime;
 use truecopy_domain::CheckCode;
 use truecopy_registry::CaseRecord;
 
+use truecopy_domain::AuditEntry;
+use truecopy_registry::{CaseStatistics, RegisterEntry};
+
+use super::component::Component;
+use super::{audit, case, dialog, login, queue, register, stats};
 use crate::desk::{QueueFilter, QueueItem};
 
 /// What the UI asks the worker to do.
@@ -34,6 +39,31 @@ pub enum Request {
         case: String,
         version: i64,
     },
+    /// The register of a month (Vietnam time).
+    Register {
+        year: i32,
+        month: u8,
+    },
+    /// First officer: ask for the revocation of an issued copy.
+    RequestRevocation {
+        code: String,
+        decision: String,
+        reason: String,
+    },
+    /// Second officer: confirm a requested revocation (four eyes).
+    ConfirmRevocation {
+        code: String,
+    },
+    /// The audit trail of a case or copy, and whether the whole chain verifies.
+    Audit {
+        entity_type: &'static str,
+        id: String,
+    },
+    /// Case statistics of the days `from` to `to` (Vietnam dates, inclusive).
+    Stats {
+        from: time::Date,
+        to: time::Date,
+    },
 }
 
 /// What the worker answers.
@@ -53,6 +83,13 @@ pub enum Response {
     /// The database cannot be reached; the worker keeps retrying.
     Offline(String),
     Online,
+    Register {
+        year: i32,
+        month: u8,
+        entries: Vec<RegisterEntry>,
+    },
+    Audit(Box<AuditView>),
+    Stats(Box<CaseStatistics>),
 }
 
 /// Where the officer is.
@@ -61,14 +98,37 @@ pub enum Screen {
     Login,
     Queue,
     Case,
+    Register,
+    Audit,
+    Stats,
 }
 
-/// A dialog over the case view.
+/// A dialog over the case view or the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
     ConfirmApprove,
     ConfirmRescan,
-    Refuse { ground: usize, note: String },
+    Refuse {
+        ground: usize,
+        note: String,
+    },
+    /// Revocation request for the copy `code`: the cancellation decision number and the reason.
+    Revoke {
+        code: String,
+        decision: String,
+        reason: String,
+        field: RevokeField,
+    },
+    /// Confirm the pending revocation of the copy `code`.
+    ConfirmRevocation {
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeField {
+    Decision,
+    Reason,
 }
 
 /// The context a key is read in (one row of the key table each).
@@ -79,6 +139,12 @@ pub enum Ctx {
     Case,
     Confirm,
     Refuse,
+    Register,
+    /// Typing a register number or code to find in the register.
+    Find,
+    Revoke,
+    Audit,
+    Stats,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +169,14 @@ pub enum Action {
     Submit,
     PrevGround,
     NextGround,
+    Register,
+    Audit,
+    PrevMonth,
+    NextMonth,
+    Find,
+    RequestRevocation,
+    ConfirmRevocation,
+    Stats,
 }
 
 /// One binding: in `ctx`, `key` (shown as `shown`) does `action` (labelled `label`).
@@ -214,6 +288,99 @@ pub const KEYS: &[Binding] = &[
         Action::Submit,
     ),
     b(Ctx::Refuse, KeyCode::Esc, "Esc", "cancel", Action::No),
+    // The register, audit and statistics screens.
+    b(
+        Ctx::Queue,
+        KeyCode::Char('r'),
+        "r",
+        "register",
+        Action::Register,
+    ),
+    b(Ctx::Queue, KeyCode::Char('h'), "h", "audit", Action::Audit),
+    b(Ctx::Case, KeyCode::Char('h'), "h", "audit", Action::Audit),
+    b(
+        Ctx::Queue,
+        KeyCode::Char('t'),
+        "t",
+        "statistics",
+        Action::Stats,
+    ),
+    b(Ctx::Register, KeyCode::Up, "↑↓", "move", Action::Up),
+    b(Ctx::Register, KeyCode::Down, "", "", Action::Down),
+    b(Ctx::Register, KeyCode::Char('k'), "", "", Action::Up),
+    b(Ctx::Register, KeyCode::Char('j'), "", "", Action::Down),
+    b(
+        Ctx::Register,
+        KeyCode::Left,
+        "←→",
+        "month",
+        Action::PrevMonth,
+    ),
+    b(Ctx::Register, KeyCode::Right, "", "", Action::NextMonth),
+    b(
+        Ctx::Register,
+        KeyCode::Char('/'),
+        "/",
+        "find no./code",
+        Action::Find,
+    ),
+    b(
+        Ctx::Register,
+        KeyCode::Char('v'),
+        "v",
+        "request revocation",
+        Action::RequestRevocation,
+    ),
+    b(
+        Ctx::Register,
+        KeyCode::Char('c'),
+        "c",
+        "confirm revocation",
+        Action::ConfirmRevocation,
+    ),
+    b(
+        Ctx::Register,
+        KeyCode::Char('h'),
+        "h",
+        "audit",
+        Action::Audit,
+    ),
+    b(
+        Ctx::Register,
+        KeyCode::Char('g'),
+        "g",
+        "refresh",
+        Action::Refresh,
+    ),
+    b(Ctx::Register, KeyCode::Esc, "Esc", "queue", Action::Back),
+    b(Ctx::Find, KeyCode::Enter, "Enter", "done", Action::Submit),
+    b(Ctx::Find, KeyCode::Esc, "Esc", "clear", Action::No),
+    b(
+        Ctx::Revoke,
+        KeyCode::Tab,
+        "Tab",
+        "next field",
+        Action::NextField,
+    ),
+    b(
+        Ctx::Revoke,
+        KeyCode::Enter,
+        "Enter",
+        "request revocation",
+        Action::Submit,
+    ),
+    b(Ctx::Revoke, KeyCode::Esc, "Esc", "cancel", Action::No),
+    b(Ctx::Audit, KeyCode::Up, "↑↓", "scroll", Action::Up),
+    b(Ctx::Audit, KeyCode::Down, "", "", Action::Down),
+    b(Ctx::Audit, KeyCode::Esc, "Esc", "back", Action::Back),
+    b(
+        Ctx::Stats,
+        KeyCode::Char('g'),
+        "g",
+        "refresh",
+        Action::Refresh,
+    ),
+    b(Ctx::Stats, KeyCode::Esc, "Esc", "queue", Action::Back),
 ];
 
 /// The refusal grounds offered, Decree 23 Art 22 grounds first.
@@ -282,6 +449,96 @@ pub enum Level {
     Error,
 }
 
+/// The register screen: one month of issued copies, narrowed by what the officer typed.
+#[derive(Debug, Clone)]
+pub struct RegisterView {
+    pub year: i32,
+    pub month: u8,
+    pub entries: Vec<RegisterEntry>,
+    /// A register number or identification code (or part of one) to find.
+    pub find: String,
+    pub typing: bool,
+    /// Index into [`RegisterView::visible`].
+    pub selected: usize,
+}
+
+impl RegisterView {
+    /// The month of `now` in Vietnam time.
+    pub fn new(now: OffsetDateTime) -> RegisterView {
+        let local = now.to_offset(truecopy_domain::deadline::VIETNAM);
+        RegisterView {
+            year: local.year(),
+            month: u8::from(local.month()),
+            entries: Vec::new(),
+            find: String::new(),
+            typing: false,
+            selected: 0,
+        }
+    }
+
+    /// The entries matching [`RegisterView::find`]: digits alone are a register sequence number
+    /// (`123` or `000123`); anything else is a part of the register number as printed
+    /// (`000123/Q01/2026-SCT/BS`) or of the code (dashes, spaces and case ignored).
+    pub fn visible(&self) -> Vec<&RegisterEntry> {
+        let norm = |s: &str| -> String {
+            s.chars()
+                .filter(|c| *c != '-' && *c != ' ')
+                .flat_map(char::to_uppercase)
+                .collect()
+        };
+        let want = norm(self.find.trim());
+        if want.is_empty() {
+            return self.entries.iter().collect();
+        }
+        if want.chars().all(|c| c.is_ascii_digit()) {
+            let seq = want.parse::<u64>().ok();
+            return self
+                .entries
+                .iter()
+                .filter(|e| Some(e.register_number.seq) == seq)
+                .collect();
+        }
+        self.entries
+            .iter()
+            .filter(|e| {
+                norm(&e.register_number.to_string()).contains(&want)
+                    || norm(e.code.as_str()).contains(&want)
+            })
+            .collect()
+    }
+
+    pub fn selected_entry(&self) -> Option<&RegisterEntry> {
+        self.visible().get(self.selected).copied()
+    }
+
+    /// Moves by `delta` months.
+    pub fn shift(&mut self, delta: i32) {
+        let m = self.year * 12 + i32::from(self.month) - 1 + delta;
+        self.year = m.div_euclid(12);
+        self.month = u8::try_from(m.rem_euclid(12) + 1).unwrap_or(1);
+        self.selected = 0;
+    }
+}
+
+/// The audit trail of one case or copy and the verdict on the whole chain.
+#[derive(Debug, Clone)]
+pub struct AuditView {
+    pub entity_type: String,
+    pub entity_id: String,
+    pub entries: Vec<AuditEntry>,
+    /// Records of the whole chain read and found sound.
+    pub verified: u64,
+    /// The first break of the chain, if any (one line).
+    pub broken: Option<String>,
+    /// First entry shown.
+    pub scroll: usize,
+    /// The screen to go back to.
+    pub back: Screen,
+}
+
+/// How many days the statistics screen covers.
+pub const STATS_DAYS: i64 = 7;
+
 /// The whole UI state.
 #[derive(Debug)]
 pub struct App {
@@ -293,6 +550,9 @@ pub struct App {
     pub queue: Vec<QueueItem>,
     pub selected: usize,
     pub case: Option<CaseView>,
+    pub register: RegisterView,
+    pub audit: Option<AuditView>,
+    pub stats: Option<CaseStatistics>,
     pub status: Option<(Level, String)>,
     pub online: bool,
     pub busy: bool,
@@ -323,6 +583,9 @@ impl App {
             queue: Vec::new(),
             selected: 0,
             case: None,
+            register: RegisterView::new(now),
+            audit: None,
+            stats: None,
             status: None,
             online: true,
             busy: false,
@@ -331,24 +594,36 @@ impl App {
         }
     }
 
+    /// The component of the current screen (under any dialog).
+    pub fn screen_component(&self) -> &'static dyn Component {
+        match self.screen {
+            Screen::Login => &login::Login,
+            Screen::Queue => &queue::Queue,
+            Screen::Case => &case::Case,
+            Screen::Register => &register::Register,
+            Screen::Audit => &audit::Audit,
+            Screen::Stats => &stats::Stats,
+        }
+    }
+
+    /// The component that reads keys now: the dialog if one is open, else the screen.
+    pub fn component(&self) -> &'static dyn Component {
+        match &self.dialog {
+            Some(Dialog::Refuse { .. }) => &dialog::RefuseDialog,
+            Some(Dialog::Revoke { .. }) => &dialog::RevokeDialog,
+            Some(_) => &dialog::ConfirmDialog,
+            None => self.screen_component(),
+        }
+    }
+
     /// The context keys are read in now.
     pub fn ctx(&self) -> Ctx {
-        match (&self.dialog, self.screen) {
-            (Some(Dialog::Refuse { .. }), _) => Ctx::Refuse,
-            (Some(_), _) => Ctx::Confirm,
-            (None, Screen::Login) => Ctx::Login,
-            (None, Screen::Queue) => Ctx::Queue,
-            (None, Screen::Case) => Ctx::Case,
-        }
+        self.component().ctx(self)
     }
 
     /// The help bar's entries for the current context, from [`KEYS`].
     pub fn commands(&self) -> Vec<(&'static str, &'static str)> {
-        let ctx = self.ctx();
-        KEYS.iter()
-            .filter(|k| k.ctx == ctx && !k.shown.is_empty())
-            .map(|k| (k.shown, k.label))
-            .collect()
+        self.component().commands(self)
     }
 
     fn action_for(&self, key: &KeyEvent) -> Option<Action> {
@@ -358,7 +633,7 @@ impl App {
             .map(|k| k.action)
     }
 
-    fn selected_item(&self) -> Option<&QueueItem> {
+    pub fn selected_item(&self) -> Option<&QueueItem> {
         self.queue.get(self.selected)
     }
 
@@ -368,167 +643,39 @@ impl App {
             self.quit = true;
             return None;
         }
-        let action = self.action_for(&key);
-        // Text input: login fields and the refusal note take the characters no binding claims.
-        if action.is_none() {
-            match (self.ctx(), key.code) {
-                (Ctx::Login, KeyCode::Char(c)) => self.login_field().push(c),
-                (Ctx::Login, KeyCode::Backspace) => {
-                    self.login_field().pop();
-                }
-                (Ctx::Refuse, KeyCode::Char(c)) => {
-                    if let Some(Dialog::Refuse { note, .. }) = &mut self.dialog {
-                        note.push(c);
-                    }
-                }
-                (Ctx::Refuse, KeyCode::Backspace) => {
-                    if let Some(Dialog::Refuse { note, .. }) = &mut self.dialog {
-                        note.pop();
-                    }
-                }
-                _ => {}
-            }
-            return None;
-        }
-        self.act(action?)
-    }
-
-    fn login_field(&mut self) -> &mut String {
-        match self.login.focus {
-            LoginField::Officer => &mut self.login.officer,
-            LoginField::Passphrase => &mut self.login.passphrase,
-        }
-    }
-
-    fn act(&mut self, action: Action) -> Option<Request> {
-        match action {
-            Action::Quit => {
+        let component = self.component();
+        match self.action_for(&key) {
+            Some(Action::Quit) => {
                 self.quit = true;
                 None
             }
-            Action::NextField => {
-                self.login.focus = match self.login.focus {
-                    LoginField::Officer => LoginField::Passphrase,
-                    LoginField::Passphrase => LoginField::Officer,
-                };
-                None
-            }
-            Action::Submit if self.ctx() == Ctx::Login => {
-                if self.login.officer.trim().is_empty() {
-                    self.login.error = Some("enter your officer id".into());
-                    self.login.focus = LoginField::Officer;
-                    return None;
-                }
-                self.login.busy = true;
-                self.login.error = None;
-                Some(Request::Login {
-                    officer: self.login.officer.trim().to_owned(),
-                    passphrase: std::mem::take(&mut self.login.passphrase),
-                })
-            }
-            Action::Up => {
-                self.selected = self.selected.saturating_sub(1);
-                None
-            }
-            Action::Down => {
-                if self.selected + 1 < self.queue.len() {
-                    self.selected += 1;
-                }
-                None
-            }
-            Action::Open => {
-                let id = self.selected_item()?.case_id.clone();
-                self.busy = true;
-                Some(Request::Open(id))
-            }
-            Action::Assign => self
-                .selected_item()
-                .map(|i| Request::Assign(i.case_id.clone())),
-            Action::Scope => {
-                self.filter.scope = self.filter.scope.next();
-                self.selected = 0;
-                Some(Request::Queue(self.filter.clone()))
-            }
-            Action::Refresh => Some(Request::Queue(self.filter.clone())),
-            Action::Back => {
-                self.screen = Screen::Queue;
-                self.case = None;
-                Some(Request::Queue(self.filter.clone()))
-            }
-            Action::Approve => {
-                self.dialog = Some(Dialog::ConfirmApprove);
-                None
-            }
-            Action::Rescan => {
-                self.dialog = Some(Dialog::ConfirmRescan);
-                None
-            }
-            Action::Refuse => {
-                let all = grounds();
-                let first = self
-                    .case
-                    .as_ref()
-                    .and_then(|c| c.record.reasons.first())
-                    .and_then(|r| all.iter().position(|g| g.as_str() == r))
-                    .unwrap_or(0);
-                self.dialog = Some(Dialog::Refuse {
-                    ground: first,
-                    note: String::new(),
-                });
-                None
-            }
-            Action::PrevGround | Action::NextGround => {
-                let n = grounds().len();
-                if let Some(Dialog::Refuse { ground, .. }) = &mut self.dialog {
-                    *ground = if action == Action::PrevGround {
-                        (*ground + n - 1) % n
-                    } else {
-                        (*ground + 1) % n
-                    };
-                }
-                None
-            }
-            Action::No => {
-                self.dialog = None;
-                None
-            }
-            Action::Yes | Action::Submit => {
-                let dialog = self.dialog.take()?;
-                let case = self.case.as_ref()?;
-                let (id, version) = (case.record.id.clone(), case.record.version);
-                self.busy = true;
-                Some(match dialog {
-                    Dialog::ConfirmApprove => Request::Approve { case: id, version },
-                    Dialog::ConfirmRescan => Request::Rescan { case: id, version },
-                    Dialog::Refuse { ground, note } => Request::Refuse {
-                        case: id,
-                        version,
-                        ground: grounds()[ground],
-                        note: (!note.trim().is_empty()).then(|| note.trim().to_owned()),
-                    },
-                })
-            }
-            Action::NextPage => {
-                if let Some(c) = &mut self.case
-                    && !c.pages.is_empty()
-                {
-                    c.page = (c.page + 1) % c.pages.len();
-                }
-                None
-            }
-            Action::Zoom => {
-                if let Some(c) = &mut self.case {
-                    c.zoom = !c.zoom;
-                }
-                None
-            }
-            Action::Rotate => {
-                if let Some(c) = &mut self.case {
-                    c.quarter_turns = (c.quarter_turns + 1) % 4;
-                }
+            Some(action) => component.on_action(self, action),
+            // Text input: the fields take the characters no binding claims.
+            None => {
+                component.on_text(self, key.code);
                 None
             }
         }
+    }
+
+    /// Asks for the audit trail of a case or copy, remembering where to come back to.
+    pub fn open_audit(&mut self, entity_type: &'static str, id: String) -> Option<Request> {
+        self.busy = true;
+        Some(Request::Audit { entity_type, id })
+    }
+
+    /// Opens the statistics of the last [`STATS_DAYS`] days (Vietnam dates, today included).
+    pub fn open_stats(&mut self) -> Option<Request> {
+        self.screen = Screen::Stats;
+        self.busy = true;
+        let to = self
+            .now
+            .to_offset(truecopy_domain::deadline::VIETNAM)
+            .date();
+        Some(Request::Stats {
+            from: to - time::Duration::days(STATS_DAYS - 1),
+            to,
+        })
     }
 
     /// Applies the worker's answer.
@@ -587,6 +734,38 @@ impl App {
             Response::Online => {
                 self.online = true;
                 self.status = Some((Level::Info, "database reachable again".into()));
+            }
+            Response::Register {
+                year,
+                month,
+                entries,
+            } => {
+                self.busy = false;
+                let reg = &mut self.register;
+                // An answer for a month the officer already left is stale.
+                if (reg.year, reg.month) != (year, month) {
+                    return;
+                }
+                let keep = reg.selected_entry().map(|e| e.code.clone());
+                reg.entries = entries;
+                let visible = reg.visible();
+                reg.selected = keep
+                    .and_then(|c| visible.iter().position(|e| e.code == c))
+                    .unwrap_or(reg.selected.min(visible.len().saturating_sub(1)));
+            }
+            Response::Stats(s) => {
+                self.busy = false;
+                self.stats = Some(*s);
+            }
+            Response::Audit(view) => {
+                self.busy = false;
+                let mut view = *view;
+                view.back = match self.screen {
+                    Screen::Audit => self.audit.as_ref().map_or(Screen::Queue, |a| a.back),
+                    s => s,
+                };
+                self.audit = Some(view);
+                self.screen = Screen::Audit;
             }
         }
     }

@@ -1,7 +1,10 @@
 //! The officers' terminal UI (ratatui + crossterm).
 //!
 //! - [`app`]: the state and the ONE key table (help bar and dispatch); pure.
-//! - [`view`]: drawing every screen from the state.
+//! - [`component`]: the `Component` trait; each screen ([`login`], [`queue`], [`case`],
+//!   [`register`], [`audit`], [`stats`]) and each dialog ([`dialog`]) is one: its help bar, its drawing and
+//!   its key handling.
+//! - [`view`]: the frame around the components (title, status line, help bar).
 //! - [`worker`]: the thread that owns the desk and does all I/O; the UI thread never blocks on
 //!   the database or the blob store.
 //!
@@ -9,6 +12,14 @@
 //! before the panic is printed, so a crash never leaves the terminal unusable.
 
 pub mod app;
+pub mod audit;
+pub mod case;
+pub mod component;
+pub mod dialog;
+pub mod login;
+pub mod queue;
+pub mod register;
+pub mod stats;
 pub mod view;
 pub mod worker;
 
@@ -65,8 +76,12 @@ pub fn run(cfg: Config, holidays: Vec<time::Date>, officer: Option<String>) -> a
         }
         Ok(())
     })();
-    ratatui::try_restore()?;
+    // The worker (and with it the database connection) ends before the terminal is restored:
+    // once the console's screen is gone, the register is free (SQLite checkpoints its WAL when
+    // the last connection closes, and a reader opening it meanwhile was seen to get "database
+    // is locked").
     drop(req_tx);
     let _ = worker.join();
+    ratatui::try_restore()?;
     result
 }

@@ -10,7 +10,7 @@ use image::DynamicImage;
 use time::OffsetDateTime;
 use truecopy_config::Config;
 
-use super::app::{Request, Response};
+use super::app::{AuditView, Request, Response, Screen};
 use crate::desk::{Desk, DeskError, QueueFilter, open_office};
 
 /// Longest side of a page image sent to the UI (the terminal shows far fewer pixels).
@@ -30,6 +30,7 @@ pub fn spawn(
             holidays,
             desk: None,
             filter: QueueFilter::default(),
+            register: None,
             online: true,
             out: responses,
         };
@@ -48,6 +49,8 @@ struct Worker {
     holidays: Vec<time::Date>,
     desk: Option<Desk>,
     filter: QueueFilter,
+    /// The register month the UI shows (re-read after a revocation request or confirmation).
+    register: Option<(i32, u8)>,
     online: bool,
     out: Sender<Response>,
 }
@@ -99,6 +102,21 @@ impl Worker {
         }
     }
 
+    /// Re-reads the register month the UI shows, if it shows one.
+    fn refresh_register(&mut self) {
+        let (Some((year, month)), Some(desk)) = (self.register, self.desk.as_mut()) else {
+            return;
+        };
+        match desk.register_month(year, month) {
+            Ok(entries) => self.send(Response::Register {
+                year,
+                month,
+                entries,
+            }),
+            Err(e) => self.failed(e),
+        }
+    }
+
     fn login(&mut self, officer: &str, passphrase: &str) -> Result<(String, String), String> {
         match self.desk.as_mut() {
             Some(d) => d.switch_officer(officer).map_err(|e| e.to_string())?,
@@ -138,7 +156,48 @@ impl Worker {
             Request::Login { .. } => Ok(None),
             Request::Queue(f) => {
                 self.filter = f;
+                self.register = None;
                 Ok(None)
+            }
+            Request::Register { year, month } => {
+                self.register = Some((year, month));
+                desk.register_month(year, month).map(|entries| {
+                    Some(Response::Register {
+                        year,
+                        month,
+                        entries,
+                    })
+                })
+            }
+            Request::RequestRevocation {
+                code,
+                decision,
+                reason,
+            } => desk
+                .request_revocation(&code, &decision, &reason)
+                .map(|_| {
+                    Some(Response::Done(format!(
+                        "revocation of copy {code} requested (decision {decision}); a second officer must confirm it"
+                    )))
+                }),
+            Request::ConfirmRevocation { code } => desk
+                .confirm_revocation(&code)
+                .map(|_| Some(Response::Done(format!("copy {code} is revoked")))),
+            Request::Stats { from, to } => desk
+                .case_statistics(from, to)
+                .map(|s| Some(Response::Stats(Box::new(s)))),
+            Request::Audit { entity_type, id } => {
+                desk.audit(entity_type, &id).map(|(entries, report)| {
+                    Some(Response::Audit(Box::new(AuditView {
+                        entity_type: entity_type.to_owned(),
+                        entity_id: id,
+                        entries,
+                        verified: report.verified,
+                        broken: report.broken.map(|b| b.to_string()),
+                        scroll: 0,
+                        back: Screen::Queue,
+                    })))
+                })
             }
             Request::Open(id) => desk.case(&id).and_then(|c| {
                 let mut pages = Vec::new();
@@ -190,7 +249,11 @@ impl Worker {
         };
         match result {
             Ok(Some(r)) => {
+                let done = matches!(r, Response::Done(_));
                 self.send(r);
+                if done {
+                    self.refresh_register();
+                }
                 self.refresh();
             }
             Ok(None) => self.refresh(),
