@@ -134,17 +134,7 @@ pub struct Decided {
     pub refusal_slip: Option<String>,
     /// The retrieval link sent to the citizen's address given at the kiosk, for an approval.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<EmailOut>,
-}
-
-/// Whether the retrieval e-mail went out. A failure does not undo the copy: the link can be
-/// re-sent.
-#[derive(Debug, Clone, Serialize)]
-pub struct EmailOut {
-    pub to: String,
-    pub sent: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub email: Option<truecopy_mail::Delivery>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -367,28 +357,8 @@ impl Desk {
 
     /// Sends the citizen the retrieval link of an approved copy, as the kiosk does for the copies it
     /// issues itself.
-    fn send_link(&mut self, code: &IdCode, to: &str) -> EmailOut {
-        match truecopy_mail::send_retrieval_link(
-            &mut self.office.registry,
-            &self.cfg.mail,
-            &self.cfg,
-            code,
-            to,
-        ) {
-            Ok(_) => EmailOut {
-                to: to.to_owned(),
-                sent: true,
-                error: None,
-            },
-            Err(e) => {
-                tracing::warn!(code = %code.grouped(), error = %e, "retrieval e-mail not sent; the copy stands, the link can be re-sent");
-                EmailOut {
-                    to: to.to_owned(),
-                    sent: false,
-                    error: Some(e.to_string()),
-                }
-            }
-        }
+    fn send_link(&mut self, code: &IdCode, to: &str) -> truecopy_mail::Delivery {
+        truecopy_mail::deliver_retrieval_link(&mut self.office.registry, &self.cfg, code, to)
     }
 
     /// Refuses a flagged case in writing with `reasons` and an optional note.

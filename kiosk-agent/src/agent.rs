@@ -25,14 +25,6 @@ pub struct CopyOut {
     pub verify_url: String,
 }
 
-/// The e-mail outcome (the copy stands whatever happens to the message).
-#[derive(Debug, Clone, Serialize)]
-pub struct EmailOut {
-    pub to: String,
-    pub sent: bool,
-    pub error: Option<String>,
-}
-
 /// What `kiosk-agent process --json` prints and `watch` writes as `result.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionResult {
@@ -46,7 +38,7 @@ pub struct SessionResult {
     pub copy: Option<CopyOut>,
     /// The written refusal slip, for `reject`.
     pub refusal_slip: Option<String>,
-    pub email: Option<EmailOut>,
+    pub email: Option<truecopy_mail::Delivery>,
     /// The case's state in the register after this run.
     pub state: CaseState,
     /// True when this run found the session already in the register and resumed it.
@@ -308,28 +300,8 @@ impl Agent {
         a.reasons = r;
     }
 
-    fn send_link(&mut self, code: &IdCode, to: &str) -> EmailOut {
-        match truecopy_mail::send_retrieval_link(
-            &mut self.office.registry,
-            &self.cfg.mail,
-            &self.cfg,
-            code,
-            to,
-        ) {
-            Ok(_) => EmailOut {
-                to: to.to_owned(),
-                sent: true,
-                error: None,
-            },
-            Err(e) => {
-                tracing::warn!(code = %code.grouped(), error = %e, "retrieval e-mail not sent; the copy stands, the link can be re-sent");
-                EmailOut {
-                    to: to.to_owned(),
-                    sent: false,
-                    error: Some(e.to_string()),
-                }
-            }
-        }
+    fn send_link(&mut self, code: &IdCode, to: &str) -> truecopy_mail::Delivery {
+        truecopy_mail::deliver_retrieval_link(&mut self.office.registry, &self.cfg, code, to)
     }
 
     /// The density of each page: what the file states, else measured from the document's known

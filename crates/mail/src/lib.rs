@@ -216,6 +216,40 @@ pub fn send_message(
     Ok(())
 }
 
+/// Whether a copy's retrieval link reached the SMTP server. A failure never undoes the copy:
+/// the link can be re-sent.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Delivery {
+    pub to: String,
+    pub sent: bool,
+    pub error: Option<String>,
+}
+
+/// [`send_retrieval_link`] for a copy just issued (by the kiosk or an officer): the outcome as a
+/// [`Delivery`], a failure logged here once.
+pub fn deliver_retrieval_link(
+    reg: &mut Registry,
+    cfg: &Config,
+    code: &IdCode,
+    to: &str,
+) -> Delivery {
+    match send_retrieval_link(reg, &cfg.mail, cfg, code, to) {
+        Ok(_) => Delivery {
+            to: to.to_owned(),
+            sent: true,
+            error: None,
+        },
+        Err(e) => {
+            tracing::warn!(code = %code.grouped(), error = %e, "retrieval e-mail not sent; the copy stands, the link can be re-sent");
+            Delivery {
+                to: to.to_owned(),
+                sent: false,
+                error: Some(e.to_string()),
+            }
+        }
+    }
+}
+
 /// Creates, records, sends and marks as sent a retrieval link for an issued copy.
 /// Blocking (SMTP and database): call it from a blocking context.
 pub fn send_retrieval_link(
