@@ -416,6 +416,13 @@ pub fn render_refusal_slip(slip: &RefusalSlip) -> Result<Vec<u8>, RenderError> {
     layout::draw_refusal(&ctx, &mut ops, slip);
     let (w, h) = layout::A4;
     doc.pages = vec![page(w, h, ops)];
+    let mut pdf = finish_document(&doc, &title, slip.created);
+    save_pdf(&mut pdf, Vec::new())
+}
+
+/// The document as lopdf objects, converted the same way for every PDF we make (fonts
+/// embedded whole, images as given).
+fn to_lopdf(doc: &PdfDocument) -> lopdf::Document {
     let mut warnings = Vec::new();
     let opts = PdfSaveOptions {
         optimize: false,
@@ -423,13 +430,20 @@ pub fn render_refusal_slip(slip: &RefusalSlip) -> Result<Vec<u8>, RenderError> {
         secure: true,
         image_optimization: None,
     };
-    let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
+    doc.to_lopdf_document(&opts, &mut warnings)
+}
+
+/// A generated document (refusal slip, register) ready to save and seal: PDF 1.7, a classic
+/// xref table (the signer appends incremental updates), compressed streams, and an Info
+/// dictionary with its title and creation time.
+fn finish_document(doc: &PdfDocument, title: &str, created: OffsetDateTime) -> lopdf::Document {
+    let mut pdf = to_lopdf(doc);
     pdf.version = "1.7".to_owned();
     pdf.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
     pdf.compress();
-    let date = Object::String(pdf_date(slip.created).into_bytes(), StringFormat::Literal);
+    let date = Object::String(pdf_date(created).into_bytes(), StringFormat::Literal);
     let info = lopdf::Dictionary::from_iter(vec![
-        ("Title", text_string(&title)),
+        ("Title", text_string(title)),
         ("Producer", text_string("truecopy")),
         ("CreationDate", date.clone()),
         ("ModDate", date),
@@ -439,7 +453,13 @@ pub fn render_refusal_slip(slip: &RefusalSlip) -> Result<Vec<u8>, RenderError> {
     }
     let id = pdf.add_object(info);
     pdf.trailer.set("Info", Object::Reference(id));
-    let mut out = Vec::new();
+    pdf
+}
+
+/// The saved bytes, appended to `out`, ending with an end-of-line after `%%EOF` (lopdf stops
+/// right after it; the end-of-line is customary and lets an incremental update start on a
+/// fresh line).
+fn save_pdf(pdf: &mut lopdf::Document, mut out: Vec<u8>) -> Result<Vec<u8>, RenderError> {
     pdf.save_to(&mut out)
         .map_err(|e| RenderError::Pdf(e.to_string()))?;
     out.push(b'\n');
@@ -554,23 +574,11 @@ pub fn render_copy(input: &RenderInput) -> Result<Vec<u8>, RenderError> {
     pages.push(page(w, h, ops));
     doc.pages = pages;
 
-    let mut warnings = Vec::new();
-    let opts = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
+    let mut pdf = to_lopdf(&doc);
     let scan_bytes: usize = images.iter().map(|(_, s)| s.content.len()).sum();
     finish(&mut pdf, input, faces, images)?;
-    let mut out = Vec::with_capacity(scan_bytes + 192 * 1024);
-    pdf.save_to(&mut out)
-        .map_err(|e| RenderError::Pdf(e.to_string()))?;
+    let mut out = save_pdf(&mut pdf, Vec::with_capacity(scan_bytes + 192 * 1024))?;
     fix_keywords(&mut out, &keywords(input))?;
-    // lopdf stops right after `%%EOF`; an end-of-line there is customary and lets an
-    // incremental update start on a fresh line.
-    out.push(b'\n');
     Ok(out)
 }
 

@@ -15,12 +15,12 @@
 //! appended as an incremental update like on a copy.
 
 use lopdf::{Object, StringFormat};
-use printpdf::{ExtendedGraphicsState, Op, PdfDocument, PdfSaveOptions};
+use printpdf::{ExtendedGraphicsState, Op, PdfDocument};
 use time::OffsetDateTime;
 
 use crate::fonts::clean;
 use crate::layout::{Ctx, MM, Weight, date_vi, fill_rect};
-use crate::{RenderError, page, pdf_date, text_string};
+use crate::{RenderError, finish_document, page, save_pdf};
 
 /// Most lines one register PDF takes (a month of a very busy center stays far below).
 pub const MAX_REGISTER_ROWS: usize = 100_000;
@@ -368,29 +368,7 @@ pub fn render_register(b: &RegisterBook) -> Result<Vec<u8>, RenderError> {
     }
     doc.pages = pages;
 
-    let mut warnings = Vec::new();
-    let opts = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
-    pdf.version = "1.7".to_owned();
-    pdf.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
-    pdf.compress();
-    let date = Object::String(pdf_date(b.created).into_bytes(), StringFormat::Literal);
-    let info = lopdf::Dictionary::from_iter(vec![
-        ("Title", text_string(&title)),
-        ("Producer", text_string("truecopy")),
-        ("CreationDate", date.clone()),
-        ("ModDate", date),
-    ]);
-    if let Ok(old) = pdf.trailer.get(b"Info").and_then(Object::as_reference) {
-        pdf.objects.remove(&old);
-    }
-    let id = pdf.add_object(info);
-    pdf.trailer.set("Info", Object::Reference(id));
+    let mut pdf = finish_document(&doc, &title, b.created);
     if let Ok(root) = pdf.trailer.get(b"Root").and_then(Object::as_reference)
         && let Ok(catalog) = pdf.get_dictionary_mut(root)
     {
@@ -399,11 +377,7 @@ pub fn render_register(b: &RegisterBook) -> Result<Vec<u8>, RenderError> {
             Object::String(b"vi-VN".to_vec(), StringFormat::Literal),
         );
     }
-    let mut out = Vec::new();
-    pdf.save_to(&mut out)
-        .map_err(|e| RenderError::Pdf(e.to_string()))?;
-    out.push(b'\n');
-    Ok(out)
+    save_pdf(&mut pdf, Vec::new())
 }
 
 /// The closing statement of the register (khóa sổ), with its top at `top`.
