@@ -141,26 +141,8 @@ fn white_patch(w: &Work) -> (Option<WhitePatch>, u8) {
         if !cells[start] || seen[start] {
             continue;
         }
-        seen[start] = true;
-        stack.push(start);
-        let (mut n, mut x0, mut x1, mut y0, mut y1) =
-            (0usize, usize::MAX, 0usize, usize::MAX, 0usize);
-        while let Some(i) = stack.pop() {
-            n += 1;
-            let (x, y) = (i % cw, i / cw);
-            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-            for (ok, j) in [
-                (x > 0, i.wrapping_sub(1)),
-                (x + 1 < cw, i + 1),
-                (y > 0, i.wrapping_sub(cw)),
-                (y + 1 < ch, i + cw),
-            ] {
-                if ok && cells[j] && !seen[j] {
-                    seen[j] = true;
-                    stack.push(j);
-                }
-            }
-        }
+        let crate::raster::Blob { n, x0, x1, y0, y1 } =
+            crate::raster::flood(&cells, &mut seen, &mut stack, start, cw);
         let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
         let (pw, ph) = (bw * CELLP, bh * CELLP);
         let fill = n as f32 / (bw * bh) as f32;

@@ -350,24 +350,8 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
         if !off[start] || seen[start] || state[start] != 1 {
             continue;
         }
-        seen[start] = true;
-        stack.push(start);
-        let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i % cw, i / cw);
-            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-            for (ok, j) in [
-                (x > 0, i.wrapping_sub(1)),
-                (x + 1 < cw, i + 1),
-                (y > 0, i.wrapping_sub(cw)),
-                (y + 1 < ch, i + cw),
-            ] {
-                if ok && off[j] && !seen[j] {
-                    seen[j] = true;
-                    stack.push(j);
-                }
-            }
-        }
+        let crate::raster::Blob { x0, x1, y0, y1, .. } =
+            crate::raster::flood(&off, &mut seen, &mut stack, start, cw);
         let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
         let (pw, ph) = (bw * CELL, bh * CELL);
         // Of the paper that can be judged inside the box (not under text), the share that is off.

@@ -135,6 +135,55 @@ pub fn hist_percentile(hist: &[u64; 256], q: f64) -> u8 {
     255
 }
 
+/// A 4-connected block of set cells in a `cw`-wide grid: its cell count and bounding box
+/// (inclusive, in cells).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blob {
+    pub n: usize,
+    pub x0: usize,
+    pub x1: usize,
+    pub y0: usize,
+    pub y1: usize,
+}
+
+/// The 4-connected block of `mask` cells that contains `start` (which must be set and not yet
+/// `seen`); marks its cells in `seen`. `stack` is scratch space reused between calls.
+pub fn flood(
+    mask: &[bool],
+    seen: &mut [bool],
+    stack: &mut Vec<usize>,
+    start: usize,
+    cw: usize,
+) -> Blob {
+    let ch = mask.len() / cw;
+    seen[start] = true;
+    stack.push(start);
+    let mut b = Blob {
+        n: 0,
+        x0: usize::MAX,
+        x1: 0,
+        y0: usize::MAX,
+        y1: 0,
+    };
+    while let Some(i) = stack.pop() {
+        b.n += 1;
+        let (x, y) = (i % cw, i / cw);
+        (b.x0, b.x1, b.y0, b.y1) = (b.x0.min(x), b.x1.max(x), b.y0.min(y), b.y1.max(y));
+        for (ok, j) in [
+            (x > 0, i.wrapping_sub(1)),
+            (x + 1 < cw, i + 1),
+            (y > 0, i.wrapping_sub(cw)),
+            (y + 1 < ch, i + cw),
+        ] {
+            if ok && mask[j] && !seen[j] {
+                seen[j] = true;
+                stack.push(j);
+            }
+        }
+    }
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
