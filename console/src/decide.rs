@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use time::OffsetDateTime;
 use truecopy_config::Config;
-use truecopy_domain::CheckCode;
+use truecopy_domain::{CheckCode, RefusalGround};
 use truecopy_runtime::{KeyNeeds, StartupError};
 
 use crate::desk::{Desk, QueueFilter, Scope, holidays_from_env, open_office};
@@ -64,8 +64,10 @@ pub struct CaseArgs {
 pub struct RefuseArgs {
     #[command(flatten)]
     pub case: CaseArgs,
-    /// The ground of refusal, a reason code (repeatable), e.g. not_an_original.
-    #[arg(long = "reason", value_name = "CODE", required = true)]
+    /// The ground of refusal (repeatable): not_an_original (Decree 23/2015 Art 20(1)),
+    /// altered_original, damaged_original, secret_or_no_copy, unlawful_content, not_legalized,
+    /// self_made_uncertified (Art 22(1)–(6)).
+    #[arg(long = "reason", value_name = "GROUND", required = true)]
     pub reasons: Vec<String>,
     /// Free text for the slip.
     #[arg(long)]
@@ -136,6 +138,21 @@ fn parse_reason(s: &str) -> anyhow::Result<CheckCode> {
         let all: Vec<&str> = CheckCode::ALL.iter().map(|c| c.as_str()).collect();
         StartupError::Usage(format!(
             "unknown reason code {s:?}: one of {}",
+            all.join(", ")
+        ))
+        .into()
+    })
+}
+
+fn parse_ground(s: &str) -> anyhow::Result<RefusalGround> {
+    s.parse::<RefusalGround>().map_err(|_| {
+        let all: Vec<String> = RefusalGround::ALL
+            .iter()
+            .map(|g| format!("{g} ({})", g.provision()))
+            .collect();
+        StartupError::Usage(format!(
+            "{s:?} is not a ground of refusal (Decree 23/2015 Art 20(1), Art 22); use one of {}; \
+             for other problems ask for a re-scan",
             all.join(", ")
         ))
         .into()
@@ -226,7 +243,7 @@ pub fn refuse(cfg: &Config, a: &RefuseArgs) -> anyhow::Result<ExitCode> {
     let reasons = a
         .reasons
         .iter()
-        .map(|r| parse_reason(r))
+        .map(|r| parse_ground(r))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut desk = open_desk(cfg, &a.case.who.officer)?;
     let (decided, slip) = desk.refuse(&a.case.case, &reasons, a.note.as_deref(), None)?;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use truecopy_config::Config;
 use truecopy_domain::deadline::{self, ClockStatus};
-use truecopy_domain::{CaseEvent, CaseState, CheckCode, DocumentType, IdCode};
+use truecopy_domain::{CaseEvent, CaseState, CheckCode, DocumentType, IdCode, RefusalGround};
 use truecopy_office::{Actor, IssuedCopy, Office, OfficeError};
 use truecopy_registry::{
     CaseRecord, CopyRecord, OfficerRecord, Registry, RegistryError, RevocationRecord,
@@ -164,6 +164,14 @@ pub fn holidays_from_env() -> Result<Vec<Date>, DeskError> {
         .collect()
 }
 
+/// The face crops recorded with a case, as stored (JPEG bytes): the face on the ID card's
+/// portrait and the selfie's face; `None` where there is none.
+#[derive(Debug, Default)]
+pub struct FaceCropBytes {
+    pub portrait: Option<Vec<u8>>,
+    pub selfie: Option<Vec<u8>>,
+}
+
 /// The desk of one officer.
 pub struct Desk {
     pub office: Office,
@@ -171,6 +179,9 @@ pub struct Desk {
     officer: OfficerRecord,
     signer: Option<Box<dyn Signer>>,
     pub holidays: Vec<Date>,
+    /// Where the last intact verification of the audit chain ended: the first audit view of a
+    /// desk verifies the whole chain, later ones the records appended since.
+    audit_checkpoint: Option<truecopy_registry::AuditCheckpoint>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -206,6 +217,7 @@ impl Desk {
             officer,
             signer: None,
             holidays: Vec::new(),
+            audit_checkpoint: None,
         })
     }
 
@@ -298,6 +310,22 @@ impl Desk {
         Ok(self.office.get_blob(&p.blob)?.to_vec())
     }
 
+    /// The face crops recorded with a case's checks (ID portrait, selfie): bytes from the blob
+    /// store, `None` where the kiosk found no face (or recorded none).
+    pub fn face_crops(&mut self, case: &CaseRecord) -> Result<FaceCropBytes, DeskError> {
+        let refs = case.face_crops();
+        let get = |key: Option<String>| -> Result<Option<Vec<u8>>, DeskError> {
+            Ok(match key {
+                Some(k) => Some(self.office.get_blob(&k)?.to_vec()),
+                None => None,
+            })
+        };
+        Ok(FaceCropBytes {
+            portrait: get(refs.portrait)?,
+            selfie: get(refs.selfie)?,
+        })
+    }
+
     /// Assigns a flagged case to the logged-in officer.
     pub fn assign_to_me(&mut self, case_id: &str) -> Result<CaseRecord, DeskError> {
         let case = self.flagged(case_id, None)?;
@@ -365,7 +393,7 @@ impl Desk {
     pub fn refuse(
         &mut self,
         case_id: &str,
-        reasons: &[CheckCode],
+        reasons: &[RefusalGround],
         note: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<(Decided, Vec<u8>), DeskError> {
@@ -458,8 +486,24 @@ impl Desk {
         Ok(self.office.registry.register_month(year, month)?)
     }
 
+    /// Finds a copy in the whole register (code, register number, or sequence number within
+    /// `year`) and reads the month that lists it: `(year, month, entries, code)`.
+    #[allow(clippy::type_complexity)]
+    pub fn find_in_register(
+        &mut self,
+        query: &str,
+        year: i32,
+    ) -> Result<Option<(i32, u8, Vec<truecopy_registry::RegisterEntry>, IdCode)>, DeskError> {
+        let Some((copy, y, m)) = self.office.registry.find_in_register(query, year)? else {
+            return Ok(None);
+        };
+        let entries = self.office.registry.register_month(y, m)?;
+        Ok(Some((y, m, entries, copy.code)))
+    }
+
     /// The audit trail of one case or copy (`entity_type` `case` or `copy`), and the check of
-    /// the whole hash chain.
+    /// the hash chain: the whole chain the first time, then the records appended since the last
+    /// intact check (and that its last record is unchanged).
     pub fn audit(
         &mut self,
         entity_type: &str,
@@ -472,7 +516,11 @@ impl Desk {
         DeskError,
     > {
         let trail = self.office.registry.audit_trail(entity_type, id)?;
-        let report = self.office.registry.audit_verify()?;
+        let (report, checkpoint) = self
+            .office
+            .registry
+            .audit_verify_since(self.audit_checkpoint.as_ref())?;
+        self.audit_checkpoint = checkpoint;
         Ok((trail, report))
     }
 

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use console::desk::{Desk, DeskError};
-use truecopy_domain::{CaseState, CheckCode, CopyState};
+use truecopy_domain::{CaseState, CheckCode, CopyState, RefusalGround};
 use truecopy_tests::both_backends;
 
 fn pass() -> [(&'static str, &'static str); 1] {
@@ -33,7 +33,7 @@ both_backends! {
         assert_eq!(stored.decided_by.as_deref(), Some("o1"));
         // The second officer arrives late: one line, nonzero, nothing changes.
         let o = env.console(
-            &["refuse", &case.id, "--reason", "face_mismatch", "--officer", "o2"],
+            &["refuse", &case.id, "--reason", "damaged_original", "--officer", "o2"],
             &[],
         );
         assert_ne!(o.status.code(), Some(0));
@@ -178,13 +178,17 @@ both_backends! {
         assert!(c.refusal_slip.is_some());
         let text = truecopy_tests::validators::pdftotext(&slip);
         assert!(text.contains("Bản photo có công chứng"), "{text}");
-        assert!(text.contains("Khoản 6 Điều 22"), "{text}");
+        assert!(text.contains("Khoản 1 Điều 20"), "{text}");
         assert_pdfsig_valid(&slip, &env.ca(), 1);
         // An unknown reason code: usage error, nothing written.
         let other = flagged_case(&mut office, KIOSK, &[CheckCode::LowQuality], 4);
         let o = env.console(&["refuse", &other.id, "--reason", "ugly", "--officer", "o2"], &[]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        assert!(error_lines(&o)[0].contains("unknown reason code \"ugly\""), "{}", stderr(&o));
+        assert!(error_lines(&o)[0].contains("\"ugly\" is not a ground of refusal"), "{}", stderr(&o));
+        // A check code that is not a legal ground (a poor scan) is not a refusal either.
+        let o = env.console(&["refuse", &other.id, "--reason", "low_quality", "--officer", "o2"], &[]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(error_lines(&o)[0].contains("ask for a re-scan"), "{}", stderr(&o));
         assert_eq!(db.registry().get_case(&other.id).expect("case").state, CaseState::Flagged);
         // Rescan.
         let o = env.console(&["rescan", &other.id, "--officer", "o1"], &[]);
@@ -271,7 +275,7 @@ both_backends! {
                         if who == "o1" {
                             desk.approve(&id, Some(v)).map(|_| who.to_owned())
                         } else {
-                            desk.refuse(&id, &[CheckCode::FaceMismatch], None, Some(v)).map(|_| who.to_owned())
+                            desk.refuse(&id, &[RefusalGround::DamagedOriginal], None, Some(v)).map(|_| who.to_owned())
                         }
                     })
                 })

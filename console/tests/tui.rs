@@ -8,15 +8,15 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::*;
-use console::desk::{Desk, QueueFilter, QueueItem, queue_item};
-use console::tui::app::{App, Ctx, Dialog, KEYS, Level, Request, Response, Screen};
+use console::desk::{Desk, FaceCropBytes, QueueFilter, QueueItem, queue_item};
+use console::tui::app::{App, CaseFaces, Ctx, Dialog, KEYS, Level, Request, Response, Screen};
 use console::tui::{Painter, view, worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::OffsetDateTime;
 use time::macros::datetime;
-use truecopy_domain::{CaseState, CheckCode};
+use truecopy_domain::{CaseState, CheckCode, RefusalGround};
 use truecopy_registry::CaseRecord;
 use truecopy_tests::{TestDb, both_backends};
 
@@ -70,10 +70,24 @@ fn seeded() -> Seeded {
     let db = TestDb::sqlite();
     let env = Env::new(&db);
     let mut office = env.office();
+    // The case the snapshots open carries the faces the kiosk compared.
+    let faces = Extra {
+        face_crops: Some(FaceCropBytes {
+            portrait: Some(face_jpeg([70, 90, 160], 150, 190)),
+            selfie: Some(face_jpeg([200, 200, 190], 180, 220)),
+        }),
+        ..Extra::default()
+    };
     let made = [
         flagged_case(&mut office, KIOSK, &[CheckCode::FaceMismatch], 11),
         flagged_case(&mut office, "K02", &[CheckCode::LowQuality], 12),
-        flagged_case(&mut office, KIOSK, &[CheckCode::MrzVisualMismatch], 13),
+        flagged_case_with(
+            &mut office,
+            KIOSK,
+            &[CheckCode::MrzVisualMismatch],
+            13,
+            &faces,
+        ),
     ];
     office
         .registry
@@ -127,7 +141,16 @@ fn open_case(app: &mut App, s: &Seeded, k: usize) {
         .map(|p| worker::preview(&office.get_blob(&p.blob).expect("page")).expect("decodes"))
         .collect();
     assert!(stored.is_err(), "pinned ids are fixtures");
-    app.on_response(Response::Case(Box::new(c.clone()), pages));
+    let crops = c.face_crops();
+    let face = |key: &Option<String>| {
+        key.as_ref()
+            .map(|k| worker::preview(&office.get_blob(k).expect("face crop")).expect("decodes"))
+    };
+    let faces = CaseFaces {
+        portrait: face(&crops.portrait),
+        selfie: face(&crops.selfie),
+    };
+    app.on_response(Response::Case(Box::new(c.clone()), pages, faces));
 }
 
 #[test]
@@ -164,7 +187,20 @@ fn every_screen_snapshot() {
     let mut app = logged_in(&s);
     open_case(&mut app, &s, 2);
     assert_eq!(app.screen, Screen::Case);
-    insta::assert_snapshot!("case", render(&app, &mut painter));
+    let case = render(&app, &mut painter);
+    insta::assert_snapshot!("case", case);
+    assert!(
+        case.contains("Face score 0.31 < threshold 0.50 (no match)")
+            && case.contains("ID card portrait")
+            && case.contains("Selfie"),
+        "{case}"
+    );
+    let cv = app.case.as_ref().expect("case open");
+    assert!(cv.faces.portrait.is_some() && cv.faces.selfie.is_some());
+    assert!(
+        !case.contains("no face found"),
+        "both faces are pictured: {case}"
+    );
     app.on_key(ch('y'));
     insta::assert_snapshot!("case_confirm_approve", render(&app, &mut painter));
     app.on_key(ch('n'));
@@ -176,6 +212,47 @@ fn every_screen_snapshot() {
     app.on_key(key(KeyCode::Esc));
     app.on_key(ch('s'));
     insta::assert_snapshot!("case_confirm_rescan", render(&app, &mut painter));
+}
+
+/// A side where the kiosk found no face says so, in both languages, beside the other's picture.
+#[test]
+fn a_face_not_found_is_a_placeholder_beside_the_other_picture() {
+    let s = seeded();
+    let mut painter = Painter::halfblocks();
+    let mut app = logged_in(&s);
+    let office = s.env.office();
+    let mut c = s.cases[2].clone();
+    c.face = Some(serde_json::json!({
+        "detected": false,
+        "portrait_detected": true,
+        "selfie_detected": false,
+        "score": null,
+        "threshold": 0.55,
+    }));
+    let portrait = c.face_crops().portrait.expect("portrait stored");
+    let faces = CaseFaces {
+        portrait: worker::preview(&office.get_blob(&portrait).expect("blob")),
+        selfie: None,
+    };
+    app.on_response(Response::Case(Box::new(c), vec![], faces));
+    let screen = render(&app, &mut painter);
+    insta::assert_snapshot!("case_no_selfie_face", screen);
+    let face_panel: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("┌ Face"))
+        .collect();
+    let row = |needle: &str| {
+        face_panel
+            .iter()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} in the face panel: {screen}"))
+    };
+    assert!(row("no score (no face compared)").starts_with("│Face "));
+    // The placeholder is in the right half (the selfie), the portrait's picture in the left.
+    let no_face = row("không tìm thấy khuôn mặt");
+    let col = no_face.chars().position(|ch| ch == 'k').expect("col");
+    assert!(col > 35, "{no_face}");
+    assert!(row("no face found").contains('▀') || row("no face found").contains('▄'));
 }
 
 #[test]
@@ -230,11 +307,14 @@ fn refuse_picks_a_ground_and_a_note_and_escape_cancels() {
     let mut app = logged_in(&s);
     open_case(&mut app, &s, 1);
     app.on_key(ch('x'));
-    // Preselected: the case's own reason.
+    // A poor scan is not a ground of refusal: the decree's first ground is preselected.
     let Some(Dialog::Refuse { ground, .. }) = app.dialog.clone() else {
         panic!("refuse dialog")
     };
-    assert_eq!(console::tui::app::grounds()[ground], CheckCode::LowQuality);
+    assert_eq!(
+        console::tui::app::grounds()[ground],
+        RefusalGround::AlteredOriginal
+    );
     app.on_key(key(KeyCode::Up));
     app.on_key(key(KeyCode::Up));
     for c in "mờ".chars() {
@@ -247,7 +327,7 @@ fn refuse_picks_a_ground_and_a_note_and_escape_cancels() {
         Some(Request::Refuse { ground, note, .. }) => {
             assert_eq!(
                 ground,
-                console::tui::app::grounds()[ground_index(CheckCode::LowQuality) - 2]
+                console::tui::app::grounds()[console::tui::app::grounds().len() - 2]
             );
             assert_eq!(note.as_deref(), Some("mx"));
         }
@@ -267,13 +347,6 @@ fn refuse_picks_a_ground_and_a_note_and_escape_cancels() {
     // Ctrl-C quits anywhere.
     app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.quit);
-}
-
-fn ground_index(c: CheckCode) -> usize {
-    console::tui::app::grounds()
-        .iter()
-        .position(|g| *g == c)
-        .expect("ground")
 }
 
 /// Drives the real worker with keys until `pred` holds for the app (or fails after a while).
@@ -516,6 +589,7 @@ fn audit_fixture() -> AuditView {
             ),
         ],
         verified: 64,
+        read_now: 60,
         broken: None,
         scroll: 0,
         back: Screen::Queue,
@@ -559,6 +633,50 @@ fn register_revocation_and_audit_snapshots() {
     broken.verified = 56;
     app.on_response(Response::Audit(Box::new(broken)));
     insta::assert_snapshot!("audit_broken", render(&app, &mut painter));
+}
+
+#[test]
+fn find_looks_in_the_whole_register_when_the_month_has_no_match() {
+    let s = seeded();
+    let mut app = on_register(&s);
+    // A match in the loaded month: Enter only stops typing.
+    let first = app.register.entries[0].code.to_string();
+    app.on_key(ch('/'));
+    for c in first.chars() {
+        app.on_key(ch(c));
+    }
+    assert_eq!(app.on_key(key(KeyCode::Enter)).map(|_| ()), None);
+    assert_eq!(app.register.visible().len(), 1);
+    // No match in December: Enter asks the worker to look in every month.
+    app.on_key(ch('/'));
+    app.on_key(key(KeyCode::Esc));
+    assert!(app.register.find.is_empty());
+    app.on_key(ch('/'));
+    for c in "000007/Q01/2026-SCT/BS".chars() {
+        app.on_key(ch(c));
+    }
+    let r = app.on_key(key(KeyCode::Enter));
+    assert!(
+        matches!(&r, Some(Request::FindInRegister { query, year: 2026 }) if query == "000007/Q01/2026-SCT/BS"),
+        "{r:?}"
+    );
+    // Found in October: the register turns to October with the copy selected.
+    let mut october = register_entries();
+    october.truncate(1);
+    october[0].register_number = RegisterNumber::new(2026, 1, 7);
+    let code = october[0].code.to_string();
+    app.on_response(Response::Found {
+        year: 2026,
+        month: 10,
+        entries: october,
+        code: code.clone(),
+    });
+    assert_eq!((app.register.year, app.register.month), (2026, 10));
+    assert_eq!(
+        app.register.selected_entry().map(|e| e.code.to_string()),
+        Some(code)
+    );
+    assert!(!app.register.typing);
 }
 
 #[test]
@@ -851,6 +969,17 @@ both_backends! {
         let (mut app, tx, rx, handle) = desk_ui(&env, "o2");
         press(&mut app, &tx, ch('r'));
         pump(&mut app, &rx, "register", |a| a.register.entries.len() == 1);
+        let this_month = (app.register.year, app.register.month);
+        // From last month's (empty) register, finding the code turns back to the copy's month.
+        press(&mut app, &tx, key(KeyCode::Left));
+        assert_ne!((app.register.year, app.register.month), this_month);
+        press(&mut app, &tx, ch('/'));
+        for c in copy.code.to_string().chars() {
+            press(&mut app, &tx, ch(c));
+        }
+        press(&mut app, &tx, key(KeyCode::Enter));
+        pump(&mut app, &rx, "found", |a| (a.register.year, a.register.month) == this_month);
+        assert_eq!(app.register.selected_entry().map(|e| e.code.clone()), Some(copy.code.clone()));
         press(&mut app, &tx, ch('c'));
         press(&mut app, &tx, ch('y'));
         pump(&mut app, &rx, "revoked", |a| {
@@ -871,6 +1000,16 @@ both_backends! {
         assert!(audit.entries.iter().all(|e| e.entity_id == copy.code.as_str()));
         assert!(audit.broken.is_none(), "{:?}", audit.broken);
         assert!(audit.verified >= audit.entries.len() as u64);
+        assert_eq!(audit.read_now, audit.verified, "the first check of a session reads it all");
+        // The second look in the same session reads only what was appended since.
+        press(&mut app, &tx, key(KeyCode::Esc));
+        app.audit = None;
+        press(&mut app, &tx, ch('h'));
+        pump(&mut app, &rx, "audit again", |a| a.audit.is_some());
+        let again = app.audit.clone().expect("audit");
+        assert!(again.broken.is_none(), "{:?}", again.broken);
+        assert_eq!(again.verified, audit.verified);
+        assert_eq!(again.read_now, 0);
         drop(tx);
         handle.join().expect("worker ends");
     }

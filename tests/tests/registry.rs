@@ -245,6 +245,41 @@ both_backends! {
         assert_eq!(report.verified, 4);
     }
 
+    fn audit_chain_resumes_from_a_checkpoint_and_sees_a_rewrite_reaching_it(db) {
+        let mut reg = db.registry();
+        seed(&mut reg); // records 1..=3
+        let (report, cp) = reg.audit_verify_since(None).expect("verify");
+        assert_eq!((report.verified, report.read_now, report.broken.clone()), (3, 3, None));
+        let cp = cp.expect("checkpoint");
+        assert_eq!((cp.seq, cp.verified), (3, 3));
+        // Nothing new: nothing read, still intact.
+        let (report, same) = reg.audit_verify_since(Some(&cp)).expect("verify");
+        assert_eq!((report.verified, report.read_now, report.broken.clone()), (3, 0, None));
+        assert_eq!(same.as_ref(), Some(&cp));
+        // Four records later, only those four are read.
+        let case = checked_case(&mut reg, Decision::Issue); // 4, 5
+        reg.issue_copy(&auto_issue(&case.id), placeholder_render).expect("issue"); // 6, 7
+        let (report, cp2) = reg.audit_verify_since(Some(&cp)).expect("verify");
+        assert_eq!((report.verified, report.read_now, report.broken.clone()), (7, 4, None));
+        let cp2 = cp2.expect("checkpoint");
+        assert_eq!((cp2.seq, cp2.verified), (7, 7));
+        // An intruder appends a record that does not chain on: seen from the checkpoint.
+        let entries = reg.audit_trail("officer", "o1").expect("trail");
+        assert_eq!(db.execute_raw(&format!(
+            "UPDATE audit_log SET prev_hash = '{}' WHERE seq = 7",
+            entries[0].hash
+        )), 1);
+        let (report, none) = reg.audit_verify_since(Some(&cp)).expect("verify");
+        assert!(none.is_none());
+        assert_eq!(report.broken.map(|b| b.first_broken_seq()), Some(7));
+        // A rewrite that reaches the checkpoint's record (its hash recomputed): the checkpoint no
+        // longer matches, so resuming from it cannot pass.
+        db.execute_raw("UPDATE audit_log SET hash = 'f00d' WHERE seq = 7");
+        let (report, none) = reg.audit_verify_since(Some(&cp2)).expect("verify");
+        assert!(none.is_none());
+        assert_eq!(report.broken, Some(ChainBreak::Rewritten { seq: 7 }));
+    }
+
     fn audit_chain_sees_a_recomputed_hash_and_a_cut_tail(db) {
         let mut reg = db.registry();
         seed(&mut reg);

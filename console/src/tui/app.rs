@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use image::DynamicImage;
 use time::OffsetDateTime;
-use truecopy_domain::CheckCode;
+use truecopy_domain::RefusalGround;
 use truecopy_registry::CaseRecord;
 
 use truecopy_domain::AuditEntry;
@@ -32,7 +32,7 @@ pub enum Request {
     Refuse {
         case: String,
         version: i64,
-        ground: CheckCode,
+        ground: RefusalGround,
         note: Option<String>,
     },
     Rescan {
@@ -43,6 +43,11 @@ pub enum Request {
     Register {
         year: i32,
         month: u8,
+    },
+    /// Find a copy in the whole register (the loaded month did not list it).
+    FindInRegister {
+        query: String,
+        year: i32,
     },
     /// First officer: ask for the revocation of an issued copy.
     RequestRevocation {
@@ -75,7 +80,8 @@ pub enum Response {
     },
     LoginFailed(String),
     Queue(Vec<QueueItem>),
-    Case(Box<CaseRecord>, Vec<DynamicImage>),
+    /// A case opened: its record, its page images and the faces the kiosk compared.
+    Case(Box<CaseRecord>, Vec<DynamicImage>, CaseFaces),
     /// An action succeeded (message for the status line); the queue follows.
     Done(String),
     /// An action failed (one line).
@@ -87,6 +93,13 @@ pub enum Response {
         year: i32,
         month: u8,
         entries: Vec<RegisterEntry>,
+    },
+    /// A copy found in the whole register: the month that lists it, with the copy selected.
+    Found {
+        year: i32,
+        month: u8,
+        entries: Vec<RegisterEntry>,
+        code: String,
     },
     Audit(Box<AuditView>),
     Stats(Box<CaseStatistics>),
@@ -383,20 +396,9 @@ pub const KEYS: &[Binding] = &[
     b(Ctx::Stats, KeyCode::Esc, "Esc", "queue", Action::Back),
 ];
 
-/// The refusal grounds offered, Decree 23 Art 22 grounds first.
-pub fn grounds() -> Vec<CheckCode> {
-    let mut v: Vec<CheckCode> = CheckCode::ALL
-        .iter()
-        .copied()
-        .filter(|c| c.is_refusal_ground())
-        .collect();
-    v.extend(
-        CheckCode::ALL
-            .iter()
-            .copied()
-            .filter(|c| !c.is_refusal_ground()),
-    );
-    v
+/// The refusal grounds offered, in the order of the decree (Art 22(1)–(6), then Art 20(1)).
+pub fn grounds() -> &'static [RefusalGround] {
+    RefusalGround::ALL
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,11 +416,20 @@ pub struct LoginForm {
     pub busy: bool,
 }
 
+/// The faces the kiosk compared (decoded crops of the ID card's portrait and of the selfie),
+/// shown side by side in the case view; `None` where none was stored.
+#[derive(Debug, Default)]
+pub struct CaseFaces {
+    pub portrait: Option<DynamicImage>,
+    pub selfie: Option<DynamicImage>,
+}
+
 /// The open case and how its pages are shown.
 #[derive(Debug)]
 pub struct CaseView {
     pub record: CaseRecord,
     pub pages: Vec<DynamicImage>,
+    pub faces: CaseFaces,
     pub page: usize,
     pub zoom: bool,
     pub quarter_turns: u8,
@@ -526,8 +537,10 @@ pub struct AuditView {
     pub entity_type: String,
     pub entity_id: String,
     pub entries: Vec<AuditEntry>,
-    /// Records of the whole chain read and found sound.
+    /// Records of the whole chain found sound.
     pub verified: u64,
+    /// Of those, the records read by this check (the rest were verified earlier this session).
+    pub read_now: u64,
     /// The first break of the chain, if any (one line).
     pub broken: Option<String>,
     /// First entry shown.
@@ -700,11 +713,12 @@ impl App {
                     .and_then(|id| self.queue.iter().position(|i| i.case_id == id))
                     .unwrap_or(self.selected.min(self.queue.len().saturating_sub(1)));
             }
-            Response::Case(record, pages) => {
+            Response::Case(record, pages, faces) => {
                 self.busy = false;
                 self.case = Some(CaseView {
                     record: *record,
                     pages,
+                    faces,
                     page: 0,
                     zoom: false,
                     quarter_turns: 0,
@@ -752,6 +766,25 @@ impl App {
                 reg.selected = keep
                     .and_then(|c| visible.iter().position(|e| e.code == c))
                     .unwrap_or(reg.selected.min(visible.len().saturating_sub(1)));
+            }
+            Response::Found {
+                year,
+                month,
+                entries,
+                code,
+            } => {
+                self.busy = false;
+                let reg = &mut self.register;
+                reg.year = year;
+                reg.month = month;
+                reg.entries = entries;
+                reg.find = code;
+                reg.typing = false;
+                reg.selected = 0;
+                self.status = Some((
+                    Level::Info,
+                    format!("found in the register of {month:02}/{year}"),
+                ));
             }
             Response::Stats(s) => {
                 self.busy = false;

@@ -32,7 +32,17 @@ impl Component for Audit {
         let line = match &a.broken {
             None => Line::from(vec![
                 Span::styled("Chain ", BOLD),
-                Span::styled(format!("intact: {} records verified", a.verified), GREEN),
+                Span::styled(
+                    if a.read_now < a.verified {
+                        format!(
+                            "intact: {} records verified ({} new since the last check)",
+                            a.verified, a.read_now
+                        )
+                    } else {
+                        format!("intact: {} records verified", a.verified)
+                    },
+                    GREEN,
+                ),
             ]),
             Some(b) => Line::from(vec![
                 Span::styled("Chain ", BOLD),

@@ -1,5 +1,6 @@
-//! The case view: printed fields beside the MRZ, every check, the face score, and the pages
-//! (next page, zoom, rotate); approve, refuse and rescan open their dialogs.
+//! The case view: printed fields beside the MRZ, every check, the face score with the ID
+//! portrait and the selfie side by side, and the pages (next page, zoom, rotate); approve,
+//! refuse and rescan open their dialogs.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui_image::{Image, Resize};
 
-use super::app::{Action, App, Ctx, Dialog, Request, Screen, grounds};
+use super::app::{Action, App, CaseView, Ctx, Dialog, Request, Screen, grounds};
 use super::component::Component;
 use super::view::{BOLD, DIM, GREEN, PageKey, Painter, RED, YELLOW, short_time};
 
@@ -44,8 +45,12 @@ impl Component for Case {
                 let first = app
                     .case
                     .as_ref()
-                    .and_then(|c| c.record.reasons.first())
-                    .and_then(|r| all.iter().position(|g| g.as_str() == r))
+                    .and_then(|c| {
+                        c.record
+                            .reasons
+                            .iter()
+                            .find_map(|r| all.iter().position(|g| g.as_str() == r))
+                    })
                     .unwrap_or(0);
                 app.dialog = Some(Dialog::Refuse {
                     ground: first,
@@ -104,6 +109,112 @@ fn mrz_value(td1: &serde_json::Value, field: &str) -> Option<String> {
             _ => x,
         }),
         _ => None,
+    }
+}
+
+/// What a side of the face panel says where the kiosk found no face.
+pub const NO_FACE: &str = "không tìm thấy khuôn mặt\nno face found";
+
+/// Rows of the face panel (borders included): what the case's text leaves, within these.
+const FACE_ROWS: (u16, u16) = (9, 16);
+
+/// The face score against the threshold, coloured by the outcome.
+fn score_line(face: &serde_json::Value) -> Line<'static> {
+    let score = face.get("score").and_then(|v| v.as_f64());
+    let thr = face.get("threshold").and_then(|v| v.as_f64());
+    match (score, thr) {
+        (Some(s), Some(t)) => {
+            let ok = s >= t;
+            Line::from(vec![
+                Span::styled("Face ", BOLD),
+                Span::styled(
+                    format!(
+                        "score {s:.2} {} threshold {t:.2} ({})",
+                        if ok { "≥" } else { "<" },
+                        if ok { "match" } else { "no match" }
+                    ),
+                    if ok { GREEN } else { RED },
+                ),
+            ])
+        }
+        _ => Line::from(vec![
+            Span::styled("Face ", BOLD),
+            Span::styled("no score (no face compared)", YELLOW),
+        ]),
+    }
+}
+
+/// What a side shows instead of a picture, from the kiosk's face result (`portrait_detected`,
+/// `selfie_detected`): no face found, no portrait on this document, or none stored.
+fn placeholder(face: &serde_json::Value, key: &str) -> (&'static str, Style) {
+    match face.get(key) {
+        Some(serde_json::Value::Bool(false)) => (NO_FACE, YELLOW),
+        // `portrait_detected: null`: not an ID card, nothing to compare the selfie with.
+        Some(serde_json::Value::Null) => ("(no ID portrait on this document)", DIM),
+        _ => ("(no face image stored)", DIM),
+    }
+}
+
+/// The face panel: score against threshold, then the ID portrait and the selfie side by side.
+fn draw_faces(
+    f: &mut Frame,
+    area: Rect,
+    cv: &CaseView,
+    face: &serde_json::Value,
+    painter: &mut Painter,
+) {
+    let block = Block::default().borders(Borders::ALL).title(" Face ");
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [score, captions, pictures] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(score_line(face)), score);
+    let halves = |r: Rect| {
+        let [a, _, b] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(r);
+        [a, b]
+    };
+    let [cap_l, cap_r] = halves(captions);
+    f.render_widget(
+        Paragraph::new(Line::styled("ID card portrait", BOLD)),
+        cap_l,
+    );
+    f.render_widget(Paragraph::new(Line::styled("Selfie", BOLD)), cap_r);
+    let slots = halves(pictures);
+    let images = [&cv.faces.portrait, &cv.faces.selfie];
+    let key = (cv.record.id.clone(), slots[0].width, slots[0].height);
+    if painter.faces.as_ref().map(|(k, _)| k) != Some(&key) {
+        let encode = |img: &Option<image::DynamicImage>, slot: Rect| {
+            img.as_ref().and_then(|i| {
+                painter
+                    .picker
+                    .new_protocol(i.clone(), slot.into(), Resize::Fit(None))
+                    .ok()
+            })
+        };
+        let encoded = [encode(images[0], slots[0]), encode(images[1], slots[1])];
+        painter.faces = Some((key, encoded));
+    }
+    let encoded = painter.faces.as_ref().map(|(_, p)| p);
+    for (k, detected) in ["portrait_detected", "selfie_detected"].iter().enumerate() {
+        match encoded.and_then(|p| p[k].as_ref()) {
+            Some(p) => f.render_widget(Image::new(p), slots[k]),
+            None => {
+                let (text, style) = placeholder(face, detected);
+                f.render_widget(
+                    Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+                    slots[k],
+                );
+            }
+        }
     }
 }
 
@@ -179,41 +290,30 @@ fn draw_case(f: &mut Frame, app: &App, area: Rect, painter: &mut Painter) {
             Span::styled(detail.to_owned(), DIM),
         ]));
     }
-    lines.push(Line::raw(""));
-    match &c.face {
-        Some(face) => {
-            let score = face.get("score").and_then(|v| v.as_f64());
-            let thr = face.get("threshold").and_then(|v| v.as_f64());
-            let line = match (score, thr) {
-                (Some(s), Some(t)) => {
-                    let ok = s >= t;
-                    Line::from(vec![
-                        Span::styled("Face ", BOLD),
-                        Span::styled(
-                            format!(
-                                "score {s:.2} {} threshold {t:.2} ({})",
-                                if ok { "≥" } else { "<" },
-                                if ok { "match" } else { "no match" }
-                            ),
-                            if ok { GREEN } else { RED },
-                        ),
-                    ])
-                }
-                _ => Line::from(vec![
-                    Span::styled("Face ", BOLD),
-                    Span::styled("no score (no face compared)", YELLOW),
-                ]),
-            };
-            lines.push(line);
+    // The face panel takes what the text leaves, within FACE_ROWS.
+    let face_rows = match &c.face {
+        Some(_) => left
+            .height
+            .saturating_sub(lines.len() as u16 + 2)
+            .clamp(FACE_ROWS.0, FACE_ROWS.1)
+            .min(left.height),
+        None => {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Face: not checked", DIM));
+            0
         }
-        None => lines.push(Line::styled("Face: not checked", DIM)),
-    }
+    };
+    let [text, face_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(face_rows)]).areas(left);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(Block::default().borders(Borders::ALL).title(" Case ")),
-        left,
+        text,
     );
+    if let Some(face) = &c.face {
+        draw_faces(f, face_area, cv, face, painter);
+    }
     let title = format!(
         " Page {}/{}{}{} ",
         cv.page + 1,

@@ -24,7 +24,7 @@ fn boxed(f: &mut Frame, area: Rect, h: u16, title: &str, lines: Vec<Line>) {
     f.render_widget(Clear, rect);
     f.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
+            .wrap(Wrap { trim: false })
             .block(Block::default().borders(Borders::ALL).title(title)),
         rect,
     );
@@ -111,7 +111,7 @@ impl Component for ConfirmDialog {
     }
 }
 
-/// Refuse in writing: a ground (Decree 23 Art 22 first) and a free note.
+/// Refuse in writing: a ground of Decree 23/2015 (Art 22, Art 20(1)) and a free note.
 #[derive(Debug, Clone, Copy)]
 pub struct RefuseDialog;
 
@@ -124,17 +124,12 @@ impl Component for RefuseDialog {
         let Some(Dialog::Refuse { ground, note }) = &app.dialog else {
             return;
         };
-        let mut l = vec![Line::styled("Ground (Decree 23/2015 Art 22 first):", BOLD)];
+        let mut l = vec![Line::styled("Ground (Decree 23/2015/ND-CP):", BOLD)];
         for (k, g) in grounds().iter().enumerate() {
             let marker = if k == *ground { "▶ " } else { "  " };
             let style = if k == *ground { YELLOW } else { Style::new() };
-            let law = if g.legal_ground().is_some() {
-                " §22"
-            } else {
-                ""
-            };
             l.push(Line::styled(
-                format!("{marker}{}{law} — {}", g.as_str(), g.text().1),
+                format!("{marker}{:<11} {}", g.provision(), g.text().1),
                 style,
             ));
         }

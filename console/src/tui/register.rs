@@ -143,10 +143,19 @@ impl Component for Register {
                 reg.typing = true;
                 None
             }
-            // Enter: stop typing, keep what was found.
+            // Enter: stop typing, keep what was found; when the loaded month lists nothing that
+            // matches, look in the whole register.
             Action::Submit => {
                 reg.typing = false;
-                None
+                let query = reg.find.trim().to_owned();
+                if query.is_empty() || !reg.visible().is_empty() {
+                    return None;
+                }
+                app.busy = true;
+                Some(Request::FindInRegister {
+                    query,
+                    year: reg.year,
+                })
             }
             // Esc while typing: clear the search.
             Action::No => {

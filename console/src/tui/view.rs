@@ -18,10 +18,15 @@ use super::app::{App, Level};
 pub struct Painter {
     pub picker: Picker,
     pub(super) cached: Option<(PageKey, Protocol)>,
+    /// The encoded face crops (ID portrait, selfie) of the open case.
+    pub(super) faces: Option<(FaceKey, [Option<Protocol>; 2])>,
 }
 
 /// What the encoded page depends on: case, page, zoom, rotation and the area's size.
 pub(super) type PageKey = (String, usize, bool, u8, u16, u16);
+
+/// What the encoded face crops depend on: case and the size of each one's area.
+pub(super) type FaceKey = (String, u16, u16);
 
 impl std::fmt::Debug for Painter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,6 +39,7 @@ impl Painter {
         Painter {
             picker,
             cached: None,
+            faces: None,
         }
     }
 

@@ -10,7 +10,7 @@ use image::DynamicImage;
 use time::OffsetDateTime;
 use truecopy_config::Config;
 
-use super::app::{AuditView, Request, Response, Screen};
+use super::app::{AuditView, CaseFaces, Request, Response, Screen};
 use crate::desk::{Desk, DeskError, QueueFilter, open_office};
 
 /// Longest side of a page image sent to the UI (the terminal shows far fewer pixels).
@@ -169,6 +169,21 @@ impl Worker {
                     })
                 })
             }
+            Request::FindInRegister { query, year } => match desk.find_in_register(&query, year) {
+                Ok(Some((year, month, entries, code))) => {
+                    self.register = Some((year, month));
+                    Ok(Some(Response::Found {
+                        year,
+                        month,
+                        entries,
+                        code: code.to_string(),
+                    }))
+                }
+                Ok(None) => Ok(Some(Response::Failed(format!(
+                    "no copy {query:?} in the register: type a code, a register number, or a number of {year}"
+                )))),
+                Err(e) => Err(e),
+            },
             Request::RequestRevocation {
                 code,
                 decision,
@@ -193,6 +208,7 @@ impl Worker {
                         entity_id: id,
                         entries,
                         verified: report.verified,
+                        read_now: report.read_now,
                         broken: report.broken.map(|b| b.to_string()),
                         scroll: 0,
                         back: Screen::Queue,
@@ -205,9 +221,15 @@ impl Worker {
                     let bytes = desk.page(&c, k)?;
                     pages.push(preview(&bytes));
                 }
+                let crops = desk.face_crops(&c)?;
+                let faces = CaseFaces {
+                    portrait: crops.portrait.and_then(|b| preview(&b)),
+                    selfie: crops.selfie.and_then(|b| preview(&b)),
+                };
                 Ok(Some(Response::Case(
                     Box::new(c),
                     pages.into_iter().flatten().collect(),
+                    faces,
                 )))
             }),
             Request::Assign(id) => desk

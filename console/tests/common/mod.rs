@@ -145,6 +145,38 @@ pub struct Extra<'a> {
     pub email: Option<&'a str>,
     /// The density the kiosk measured for each page (`details.page_dpi`).
     pub page_dpi: Option<Vec<Option<f32>>>,
+    /// The face crops the kiosk stored (ID portrait, selfie): JPEG bytes.
+    pub face_crops: Option<console::desk::FaceCropBytes>,
+}
+
+/// A drawn face (skin oval, eyes, mouth) on a plain background, as a JPEG the size of a
+/// kiosk's face crop: deterministic, no photo needed.
+pub fn face_jpeg(background: [u8; 3], width: u32, height: u32) -> Vec<u8> {
+    let (w, h) = (width as f32, height as f32);
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        let (u, v) = (
+            (x as f32 - w / 2.0) / (w * 0.36),
+            (y as f32 - h / 2.0) / (h * 0.42),
+        );
+        let eye = |ex: f32| {
+            let (dx, dy) = (x as f32 - ex, y as f32 - h * 0.42);
+            dx * dx + dy * dy < (w * 0.06).powi(2)
+        };
+        let mouth =
+            (x as f32 - w / 2.0).abs() < w * 0.14 && (y as f32 - h * 0.66).abs() < h * 0.025;
+        if eye(w * 0.38) || eye(w * 0.62) || mouth {
+            image::Rgb([40, 30, 30])
+        } else if u * u + v * v < 1.0 {
+            image::Rgb([224, 182, 150])
+        } else {
+            image::Rgb(background)
+        }
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .expect("encode a face JPEG");
+    out
 }
 
 /// [`flagged_case`] with an e-mail address and/or measured page densities.
@@ -167,6 +199,19 @@ pub fn flagged_case_with(
             bytes: len,
         });
     }
+    let crops = match &extra.face_crops {
+        Some(console::desk::FaceCropBytes { portrait, selfie }) => {
+            let put = |b: &Option<Vec<u8>>| {
+                b.clone()
+                    .map(|b| office.put_blob(b).expect("put face crop"))
+            };
+            Some(truecopy_registry::FaceCrops {
+                portrait: put(portrait),
+                selfie: put(selfie),
+            })
+        }
+        None => None,
+    };
     let actor = format!("kiosk:{kiosk}");
     let reg = &mut office.registry;
     let c = reg
@@ -197,6 +242,7 @@ pub fn flagged_case_with(
             "details": {
                 "mrz": {"td1": {"id_number": "001090012346", "birth_date": "900102"}},
                 "page_dpi": extra.page_dpi,
+                "face_crops": crops,
             },
         }),
         face: Some(serde_json::json!({"detected": true, "score": 0.31, "threshold": 0.5})),

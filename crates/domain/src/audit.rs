@@ -113,6 +113,10 @@ pub enum ChainBreak {
         "audit record {seq}: it does not point to the hash of record {prev} (edited, removed or reordered)"
     )]
     BrokenLink { seq: i64, prev: i64 },
+    #[error(
+        "audit record {seq} changed since it was last verified (its stored hash is not the one verified)"
+    )]
+    Rewritten { seq: i64 },
     #[error("audit record {expected} is missing (found {found} next)")]
     Gap { expected: i64, found: i64 },
     #[error(
@@ -125,7 +129,9 @@ impl ChainBreak {
     /// The first record that is not trustworthy.
     pub fn first_broken_seq(&self) -> i64 {
         match self {
-            ChainBreak::HashMismatch { seq } | ChainBreak::BrokenLink { seq, .. } => *seq,
+            ChainBreak::HashMismatch { seq }
+            | ChainBreak::BrokenLink { seq, .. }
+            | ChainBreak::Rewritten { seq } => *seq,
             ChainBreak::Gap { expected, .. } => *expected,
             ChainBreak::HeadMismatch { last, head } => (*last).min(*head) + 1,
         }
@@ -142,6 +148,15 @@ pub struct ChainVerifier {
 impl ChainVerifier {
     pub fn new() -> ChainVerifier {
         ChainVerifier::default()
+    }
+
+    /// Continues a chain already verified up to record `seq` whose hash is `hash`: the next
+    /// record must be `seq + 1` and point to `hash`. Counts only the records pushed from here.
+    pub fn resume(seq: i64, hash: &str) -> ChainVerifier {
+        ChainVerifier {
+            last: (seq > 0).then(|| (seq, hash.to_owned())),
+            count: 0,
+        }
     }
 
     pub fn push(&mut self, e: &AuditEntry) -> Result<(), ChainBreak> {

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::{Decision, string_enum};
+use crate::grounds::RefusalGround;
 
 string_enum! {
     /// Stable reason codes. Never rename one: stored cases, the console and API clients key on them.
@@ -38,24 +39,14 @@ string_enum! {
 }
 
 impl CheckCode {
-    /// A refusal ground of Decree 23/2015/ND-CP Art 22: the automation refuses in writing.
+    /// A refusal ground (Decree 23/2015/ND-CP Art 20(1), Art 22): the automation refuses in writing.
     pub fn is_refusal_ground(self) -> bool {
         matches!(self, CheckCode::NotAnOriginal | CheckCode::AlteredOriginal)
     }
 
-    /// The legal ground printed on a refusal slip (Vietnamese, English).
+    /// The legal ground printed on a refusal slip (Vietnamese, English); see [`RefusalGround`].
     pub fn legal_ground(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            CheckCode::NotAnOriginal => Some((
-                "Khoản 6 Điều 22 Nghị định 23/2015/NĐ-CP: bản chính là bản sao, không phải bản chính",
-                "Decree 23/2015/ND-CP Art. 22(6): the document presented is itself a copy, not an original",
-            )),
-            CheckCode::AlteredOriginal => Some((
-                "Khoản 1 Điều 22 Nghị định 23/2015/NĐ-CP: bản chính bị tẩy xóa, sửa chữa, thêm, bớt nội dung không hợp lệ",
-                "Decree 23/2015/ND-CP Art. 22(1): the original has been erased, altered or had content added or removed",
-            )),
-            _ => None,
-        }
+        RefusalGround::from_check(self).map(RefusalGround::legal_text)
     }
 
     /// One line for citizens and officers (Vietnamese, English).

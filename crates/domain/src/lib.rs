@@ -9,6 +9,7 @@
 //! - [`document`]: document types and routing decisions.
 //! - [`cccd`]: the ID card number's structure and validity dates.
 //! - [`checks`]: the kiosk's checks, their stable reason codes, and the routing rule.
+//! - [`grounds`]: the legal grounds of a written refusal (Decree 23/2015 Art 20(1), Art 22).
 
 pub mod audit;
 pub mod cccd;
@@ -16,6 +17,7 @@ pub mod checks;
 pub mod code;
 pub mod deadline;
 pub mod document;
+pub mod grounds;
 pub mod mrz;
 pub mod register;
 pub mod state;
@@ -25,5 +27,6 @@ pub use audit::{AuditEntry, ChainBreak, GENESIS_HASH};
 pub use checks::{Check, CheckCode, CheckStatus, route};
 pub use code::{CodeError, IdCode};
 pub use document::{Decision, DocumentType};
+pub use grounds::RefusalGround;
 pub use register::{RegisterNumber, RegisterNumberError};
 pub use state::{CaseEvent, CaseState, CopyEvent, CopyState, IllegalTransition};

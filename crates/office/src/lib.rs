@@ -15,7 +15,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use time::OffsetDateTime;
 use truecopy_certify::{Certifier, CopyFacts, Issuer, center_certifier};
-use truecopy_domain::{CaseEvent, CheckCode, DocumentType};
+use truecopy_domain::{CaseEvent, DocumentType, RefusalGround};
 use truecopy_registry::copy::{IssueRequest, NewSignature, RenderedCopy};
 use truecopy_registry::{BlobStore, CaseRecord, CopyRecord, Registry};
 use truecopy_render::PageImage;
@@ -241,7 +241,7 @@ impl Office {
         &mut self,
         case: &CaseRecord,
         actor: &Actor,
-        reasons: &[CheckCode],
+        reasons: &[RefusalGround],
         note: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<(CaseRecord, Vec<u8>), OfficeError> {
@@ -280,7 +280,10 @@ impl Office {
                     truecopy_render::RefusalReason {
                         text_vi: vi.to_owned(),
                         text_en: en.to_owned(),
-                        legal_ground: c.legal_ground().map(|(a, b)| (a.to_owned(), b.to_owned())),
+                        legal_ground: Some({
+                            let (a, b) = c.legal_text();
+                            (a.to_owned(), b.to_owned())
+                        }),
                     }
                 })
                 .collect(),

@@ -90,8 +90,19 @@ pub(crate) fn append(
 pub struct AuditReport {
     /// Records read and found sound (up to the first break).
     pub verified: u64,
+    /// Records read by this verification (all of them, or those after a checkpoint).
+    pub read_now: u64,
     /// The first break, if any.
     pub broken: Option<ChainBreak>,
+}
+
+/// Where an intact verification ended: resume from here with [`Registry::audit_verify_since`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheckpoint {
+    pub seq: i64,
+    pub hash: String,
+    /// Records verified up to and including `seq`.
+    pub verified: u64,
 }
 
 impl AuditReport {
@@ -105,15 +116,50 @@ const PAGE: i64 = 1000;
 impl Registry {
     /// Recomputes the whole chain on one consistent snapshot and names the first broken record.
     pub fn audit_verify(&mut self) -> Result<AuditReport, RegistryError> {
+        Ok(self.audit_verify_since(None)?.0)
+    }
+
+    /// Verifies the chain from a checkpoint an earlier verification returned (the whole chain
+    /// when `None`), on one consistent snapshot. From a checkpoint it checks that the
+    /// checkpoint's record still carries the hash verified then, that every later record chains
+    /// on, and that the head matches: records appended since are verified, and a rewrite that
+    /// reaches the checkpoint's record is caught. An edit of an older record that leaves every
+    /// later hash alone is caught only by a whole verification, so callers verify the whole
+    /// chain first (e.g. once a session) and resume after that.
+    ///
+    /// Answers the report (`verified` counts the checkpoint's records too) and, when the chain
+    /// is intact, the checkpoint to resume from next time.
+    pub fn audit_verify_since(
+        &mut self,
+        from: Option<&AuditCheckpoint>,
+    ) -> Result<(AuditReport, Option<AuditCheckpoint>), RegistryError> {
         let kind = self.conn.kind();
         self.conn.transaction(|conn| {
             if kind == BackendKind::Postgres {
                 diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     .execute(conn)?;
             }
-            let mut v = ChainVerifier::new();
-            let mut verified = 0u64;
-            let mut after = 0i64;
+            let (mut v, base, mut after) = match from {
+                None => (ChainVerifier::new(), 0u64, 0i64),
+                Some(c) => {
+                    let stored: Option<String> = audit_log::table
+                        .filter(audit_log::seq.eq(c.seq))
+                        .select(audit_log::hash)
+                        .first(conn)
+                        .optional()?;
+                    if stored.as_deref() != Some(c.hash.as_str()) {
+                        let report = AuditReport {
+                            verified: 0,
+                            read_now: 1,
+                            broken: Some(ChainBreak::Rewritten { seq: c.seq }),
+                        };
+                        return Ok((report, None));
+                    }
+                    (ChainVerifier::resume(c.seq, &c.hash), c.verified, c.seq)
+                }
+            };
+            let mut read_now = 0u64;
+            let mut last = from.map(|c| (c.seq, c.hash.clone()));
             loop {
                 let rows: Vec<AuditRow> = audit_log::table
                     .filter(audit_log::seq.gt(after))
@@ -126,12 +172,15 @@ impl Registry {
                     after = r.seq;
                     let e = AuditEntry::from(r);
                     if let Err(b) = v.push(&e) {
-                        return Ok(AuditReport {
-                            verified,
+                        let report = AuditReport {
+                            verified: base + read_now,
+                            read_now: read_now + 1,
                             broken: Some(b),
-                        });
+                        };
+                        return Ok((report, None));
                     }
-                    verified += 1;
+                    read_now += 1;
+                    last = Some((e.seq, e.hash));
                 }
                 if (n as i64) < PAGE {
                     break;
@@ -142,15 +191,28 @@ impl Registry {
                 .select((audit_head::seq, audit_head::hash))
                 .first(conn)?;
             let head = (seq > 0).then_some((seq, hash.as_str()));
+            let verified = base + read_now;
             Ok(match v.finish(head) {
-                Ok(_) => AuditReport {
-                    verified,
-                    broken: None,
-                },
-                Err(b) => AuditReport {
-                    verified,
-                    broken: Some(b),
-                },
+                Ok(_) => (
+                    AuditReport {
+                        verified,
+                        read_now,
+                        broken: None,
+                    },
+                    last.map(|(seq, hash)| AuditCheckpoint {
+                        seq,
+                        hash,
+                        verified,
+                    }),
+                ),
+                Err(b) => (
+                    AuditReport {
+                        verified,
+                        read_now,
+                        broken: Some(b),
+                    },
+                    None,
+                ),
             })
         })
     }

@@ -133,6 +133,32 @@ impl TryFrom<CaseRow> for CaseRecord {
     }
 }
 
+/// Blob keys of the faces the kiosk compared (small JPEGs: the ID card's portrait and the
+/// selfie's face), kept in the case's `checks.details.face_crops`. Personal data like the selfie:
+/// for officers only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaceCrops {
+    /// The face found on the ID card's portrait; `None` when there was none (or no card).
+    pub portrait: Option<String>,
+    /// The face found on the camera frame; `None` when there was none.
+    pub selfie: Option<String>,
+}
+
+impl FaceCrops {
+    /// Where they are kept in a case's `checks` JSON.
+    pub const POINTER: &'static str = "/details/face_crops";
+}
+
+impl CaseRecord {
+    /// The face crops recorded with the checks (none for cases recorded without them).
+    pub fn face_crops(&self) -> FaceCrops {
+        self.checks
+            .pointer(FaceCrops::POINTER)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+}
+
 /// Maximum pages in one case (an original with more goes to an officer as several cases).
 pub const MAX_PAGES: usize = 50;
 

@@ -408,6 +408,56 @@ impl Registry {
         row.try_into()
     }
 
+    /// Finds a copy in the whole register, not one month: by identification code, by register
+    /// number as printed (`000123/Q01/2026-SCT/BS`), or by sequence number within `year` (digits
+    /// alone; found only when one book of that year has it). Answers the copy and the Vietnam
+    /// month (year, month) whose register lists it.
+    pub fn find_in_register(
+        &mut self,
+        query: &str,
+        year: i32,
+    ) -> Result<Option<(CopyRecord, i32, u8)>, RegistryError> {
+        let q = query.trim();
+        let found = if let Ok(code) = IdCode::parse(q) {
+            match self.get_copy(&code) {
+                Ok(c) => Some(c),
+                Err(RegistryError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            }
+        } else if let Ok(n) = q.parse::<RegisterNumber>() {
+            match self.get_copy_by_register_number(&n) {
+                Ok(c) => Some(c),
+                Err(RegistryError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            }
+        } else if !q.is_empty() && q.len() <= 18 && q.bytes().all(|b| b.is_ascii_digit()) {
+            let seq: i64 = q.parse().map_err(|_| RegistryError::NotFound {
+                entity: "copy",
+                id: q.to_owned(),
+            })?;
+            let mut rows: Vec<CopyRow> = copies::table
+                .filter(copies::register_year.eq(year))
+                .filter(copies::register_seq.eq(seq))
+                .select(CopyRow::as_select())
+                .limit(2)
+                .load(&mut self.conn)?;
+            if rows.len() == 1 {
+                rows.pop().map(CopyRecord::try_from).transpose()?
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        found
+            .map(|c| {
+                let d = vietnam_date(&c.issued_at)?;
+                let (y, m) = (d.year(), u8::from(d.month()));
+                Ok((c, y, m))
+            })
+            .transpose()
+    }
+
     /// Copies of a register book and year, in number order.
     pub fn list_register(
         &mut self,

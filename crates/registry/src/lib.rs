@@ -23,9 +23,9 @@ use truecopy_config::DatabaseUrl;
 use truecopy_domain::IllegalTransition;
 use truecopy_domain::state::SameOfficer;
 
-pub use audit::AuditReport;
+pub use audit::{AuditCheckpoint, AuditReport};
 pub use blobs::{BlobError, BlobStore};
-pub use case::{CaseRecord, CheckOutcome, NewCase, PageRef};
+pub use case::{CaseRecord, CheckOutcome, FaceCrops, NewCase, PageRef};
 pub use copy::{
     CoSigner, CopyRecord, IssueContext, IssueRequest, NewSignature, PublicCopy, RegisterEntry,
     RenderedCopy, RevocationRecord, SignatureRecord,
