@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use truecopy_domain::{CaseEvent, CaseState, CheckCode, Decision, DocumentType, IdCode};
+use truecopy_domain::{
+    CaseEvent, CaseState, CheckCode, Decision, DocumentType, IdCode, RefusalGround,
+};
 use truecopy_office::{Actor, Office};
-use truecopy_registry::{CaseRecord, CheckOutcome, NewCase, PageRef};
+use truecopy_registry::{CaseRecord, CheckOutcome, FaceCrops, NewCase, PageRef};
 
 use crate::input::{Selfie, Session};
 use crate::pipeline::{Analysis, FaceSummary, Pipeline};
@@ -148,9 +150,25 @@ impl Agent {
         let dpi = self.page_dpi(session, analysis.document_type);
         let case = if case.state == CaseState::Received {
             let mut details = analysis.details.clone();
+            // The faces compared, for the officer's console: blobs like the selfie, their keys
+            // with the checks (`FaceCrops::POINTER`).
+            let crops = &analysis.face_crops;
+            let face_crops = FaceCrops {
+                portrait: crops
+                    .portrait
+                    .clone()
+                    .map(|b| self.office.put_blob(b))
+                    .transpose()?,
+                selfie: crops
+                    .selfie
+                    .clone()
+                    .map(|b| self.office.put_blob(b))
+                    .transpose()?,
+            };
             if let Some(obj) = details.as_object_mut() {
                 obj.insert("timings_ms".into(), serde_json::json!(analysis.timings_ms));
                 obj.insert("page_dpi".into(), serde_json::json!(dpi));
+                obj.insert("face_crops".into(), serde_json::to_value(&face_crops)?);
             }
             let outcome = CheckOutcome {
                 document_type: Some(analysis.document_type),
@@ -237,11 +255,10 @@ impl Agent {
                 result.state = c.state;
             }
             Decision::Reject => {
-                let grounds: Vec<CheckCode> = analysis
+                let grounds: Vec<RefusalGround> = analysis
                     .reasons
                     .iter()
-                    .copied()
-                    .filter(|r| r.is_refusal_ground())
+                    .filter_map(|r| RefusalGround::from_check(*r))
                     .collect();
                 let (c, pdf) = self.office.refuse(
                     &case,
@@ -416,6 +433,8 @@ fn analysis_from_case(case: &CaseRecord) -> Analysis {
         reasons,
         timings_ms: BTreeMap::new(),
         details: case.checks.get("details").cloned().unwrap_or_default(),
+        // Stored with the checks already (`details.face_crops`).
+        face_crops: Default::default(),
     }
 }
 

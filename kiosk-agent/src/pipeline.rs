@@ -41,6 +41,56 @@ pub struct Analysis {
     /// Per-page inspection and OCR details, stored with the case for officers.
     #[serde(skip)]
     pub details: serde_json::Value,
+    /// The faces compared, for officers (personal data: stored as blobs, never printed).
+    #[serde(skip)]
+    pub face_crops: FaceCropImages,
+}
+
+/// Tallest (and widest) a stored face crop is, in pixels: enough for an officer to compare on
+/// a screen, small in the blob store.
+pub const FACE_CROP_MAX_PX: u32 = 256;
+
+/// The faces the engine compared, as JPEG bytes no larger than [`FACE_CROP_MAX_PX`].
+#[derive(Clone, Default)]
+pub struct FaceCropImages {
+    /// The face found on the ID card's portrait.
+    pub portrait: Option<Vec<u8>>,
+    /// The face found on the camera frame.
+    pub selfie: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for FaceCropImages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let len = |b: &Option<Vec<u8>>| b.as_ref().map(Vec::len);
+        f.debug_struct("FaceCropImages")
+            .field("portrait_bytes", &len(&self.portrait))
+            .field("selfie_bytes", &len(&self.selfie))
+            .finish()
+    }
+}
+
+/// A face crop shrunk to fit [`FACE_CROP_MAX_PX`] (aspect kept) and encoded as JPEG; `None`
+/// when it cannot be encoded (the case is then recorded without it).
+pub fn face_crop_jpeg(crop: &image::RgbImage) -> Option<Vec<u8>> {
+    let (w, h) = crop.dimensions();
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let img = if w.max(h) > FACE_CROP_MAX_PX {
+        let s = FACE_CROP_MAX_PX as f32 / w.max(h) as f32;
+        let (nw, nh) = (
+            ((w as f32 * s).round() as u32).clamp(1, FACE_CROP_MAX_PX),
+            ((h as f32 * s).round() as u32).clamp(1, FACE_CROP_MAX_PX),
+        );
+        image::imageops::resize(crop, nw, nh, image::imageops::FilterType::Triangle)
+    } else {
+        crop.clone()
+    };
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .ok()?;
+    Some(out)
 }
 
 /// One worker's engines (tesseract handles, ONNX sessions). Not shared between threads.
@@ -256,7 +306,8 @@ impl Pipeline {
 
         // 4. The face.
         let t = Instant::now();
-        let face = self.face_checks(session, document_type, &mut checks);
+        let mut face_crops = FaceCropImages::default();
+        let face = self.face_checks(session, document_type, &mut checks, &mut face_crops);
         timings.insert("face".to_owned(), ms(t));
 
         corroborate_alteration(&mut checks, document_type);
@@ -278,6 +329,7 @@ impl Pipeline {
             reasons,
             timings_ms: timings,
             details,
+            face_crops,
         }
     }
 
@@ -414,6 +466,7 @@ impl Pipeline {
         session: &Session,
         t: DocumentType,
         checks: &mut Vec<Check>,
+        crops: &mut FaceCropImages,
     ) -> Option<FaceSummary> {
         let selfie = match &session.selfie {
             Selfie::Frame { image, .. } => image,
@@ -462,6 +515,9 @@ impl Pipeline {
                 return None;
             }
         };
+        // The crops of the detections already made: no model runs again.
+        crops.portrait = o.portrait_crop.as_ref().and_then(face_crop_jpeg);
+        crops.selfie = o.selfie_crop.as_ref().and_then(face_crop_jpeg);
         if !o.selfie_detected {
             checks.push(Check::fail(
                 CheckCode::FaceNotFound,

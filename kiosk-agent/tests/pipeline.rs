@@ -272,3 +272,66 @@ fn an_issued_copy_is_emailed_through_a_real_smtp_server() {
     assert_eq!(links.len(), 1);
     assert!(links[0].sent_at.is_some(), "the link is recorded as sent");
 }
+
+/// The faces the engine compared are kept with the case for the officer's console: small
+/// JPEGs in the blob store, their keys with the checks; a side without a face has none.
+#[test]
+fn the_faces_compared_are_stored_with_the_case() {
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let cases = specimens(
+        &k.path().join("spec"),
+        DocType::CitizenId,
+        &[Variant::FaceMismatch, Variant::NoFace],
+        15,
+    );
+    let blob = |key: &str| {
+        let path = k
+            .path()
+            .join("data/blobs/sha256")
+            .join(&key[0..2])
+            .join(&key[2..4])
+            .join(key);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("blob {}: {e}", path.display()))
+    };
+    let decode = |key: &str| {
+        let bytes = blob(key);
+        assert_eq!(
+            image::guess_format(&bytes).expect("format"),
+            image::ImageFormat::Jpeg
+        );
+        let img = image::load_from_memory(&bytes).expect("the crop decodes");
+        let (w, h) = (img.width(), img.height());
+        assert!(h <= 256 && w <= 256, "small: {w}×{h}");
+        assert!(h >= 32 && w >= 32, "a face, not a speck: {w}×{h}");
+        let aspect = w as f32 / h as f32;
+        assert!((0.5..=1.6).contains(&aspect), "a face's shape: {w}×{h}");
+        (bytes.len(), img)
+    };
+    for (c, selfie_face) in cases.iter().zip([true, false]) {
+        let o = k.process(c, &[]);
+        let r = json(&o);
+        let case = db
+            .registry()
+            .get_case(r["case_id"].as_str().expect("id"))
+            .expect("case");
+        let crops = case.face_crops();
+        let portrait = crops
+            .portrait
+            .as_deref()
+            .expect("the card's portrait is stored");
+        let (n, _) = decode(portrait);
+        assert!(n < 60_000, "{n} bytes");
+        assert_eq!(crops.selfie.is_some(), selfie_face, "{crops:?} {r:#}");
+        if let Some(s) = &crops.selfie {
+            assert_ne!(s, portrait);
+            let (n, _) = decode(s);
+            assert!(n < 60_000, "{n} bytes");
+            // The crop, not the whole frame (which is stored as the selfie blob).
+            assert_ne!(Some(s), case.selfie_blob.as_ref());
+        }
+        // Personal data stays out of what the kiosk prints.
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!out.contains(portrait), "{out}");
+    }
+}

@@ -31,6 +31,10 @@ pub const DEFAULT_LIVENESS_THRESHOLD: f32 = 0.25;
 /// A detector box `[x1, y1, x2, y2]` in source pixels and its confidence.
 type Candidate = ([f32; 4], f32);
 
+/// Margin added on each side of a detected face box for [`FaceOutcome`]'s crops, as a fraction
+/// of the box's width and height: the whole head and a little background, as an officer compares.
+pub const CROP_MARGIN: f32 = 0.25;
+
 /// Detector confidence below which a candidate box is dropped.
 const DETECT_MIN_SCORE: f32 = 0.7;
 /// Non-maximum suppression overlap.
@@ -130,7 +134,7 @@ impl DetectedFace {
 }
 
 /// The result of [`FaceEngine::compare`] or [`FaceEngine::check_live`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct FaceOutcome {
     pub portrait_detected: bool,
     pub selfie_detected: bool,
@@ -146,6 +150,33 @@ pub struct FaceOutcome {
     pub live: Option<bool>,
     /// Per stage: `detect_portrait`, `landmarks_portrait`, `embed_portrait`, `detect_selfie`, …
     pub timings_ms: BTreeMap<String, f64>,
+    /// The portrait's face as detected on the image compared (its box with [`CROP_MARGIN`] on
+    /// each side, at source resolution), for an officer to judge; `None` without a portrait face.
+    /// Personal data: never serialised.
+    #[serde(skip)]
+    pub portrait_crop: Option<RgbImage>,
+    /// The selfie's face, cropped the same way; `None` without a selfie face.
+    #[serde(skip)]
+    pub selfie_crop: Option<RgbImage>,
+}
+
+impl std::fmt::Debug for FaceOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The crops by size only: their pixels would drown every assertion message.
+        let size = |c: &Option<RgbImage>| c.as_ref().map(|i| i.dimensions());
+        f.debug_struct("FaceOutcome")
+            .field("portrait_detected", &self.portrait_detected)
+            .field("selfie_detected", &self.selfie_detected)
+            .field("score", &self.score)
+            .field("threshold", &self.threshold)
+            .field("matched", &self.matched)
+            .field("liveness_score", &self.liveness_score)
+            .field("live", &self.live)
+            .field("timings_ms", &self.timings_ms)
+            .field("portrait_crop", &size(&self.portrait_crop))
+            .field("selfie_crop", &size(&self.selfie_crop))
+            .finish()
+    }
 }
 
 /// The face models on one ONNX Runtime environment. `Send`, not shared: one per worker, since
@@ -703,6 +734,14 @@ impl FaceEngine {
         } else {
             (None, None)
         };
+        let portrait_crop = portrait
+            .face
+            .as_ref()
+            .and_then(|f| face_crop(portrait_source, f, CROP_MARGIN));
+        let selfie_crop = selfie_probe
+            .face
+            .as_ref()
+            .and_then(|f| face_crop(selfie, f, CROP_MARGIN));
         timings.insert("total".into(), ms(total));
         Ok(FaceOutcome {
             portrait_detected: portrait.face.is_some(),
@@ -713,6 +752,8 @@ impl FaceEngine {
             liveness_score,
             live,
             timings_ms: timings,
+            portrait_crop,
+            selfie_crop,
         })
     }
 
@@ -722,6 +763,9 @@ impl FaceEngine {
         let mut timings = BTreeMap::new();
         let faces = self.detect_timed(selfie, &mut timings, "_selfie", 1)?;
         let (liveness_score, live) = self.live_check(selfie, faces.first(), &mut timings)?;
+        let selfie_crop = faces
+            .first()
+            .and_then(|f| face_crop(selfie, f, CROP_MARGIN));
         timings.insert("total".into(), ms(total));
         Ok(FaceOutcome {
             portrait_detected: false,
@@ -732,6 +776,8 @@ impl FaceEngine {
             liveness_score,
             live: Some(live),
             timings_ms: timings,
+            portrait_crop: None,
+            selfie_crop,
         })
     }
 
@@ -755,7 +801,55 @@ fn add(timings: &mut BTreeMap<String, f64>, key: &str, v: f64) {
     *timings.entry(key.to_owned()).or_insert(0.0) += v;
 }
 
+/// The face's box widened by `margin` (a fraction of its width and height) on each side, clipped
+/// to the image: a plain crop of the pixels the detector saw, no model run. `None` when the box
+/// is empty or outside the image.
+pub fn face_crop(img: &RgbImage, face: &DetectedFace, margin: f32) -> Option<RgbImage> {
+    let (w, h) = img.dimensions();
+    let [x1, y1, x2, y2] = face.bbox;
+    if !(x1.is_finite() && y1.is_finite() && x2.is_finite() && y2.is_finite()) {
+        return None;
+    }
+    let (mx, my) = ((x2 - x1).max(0.0) * margin, (y2 - y1).max(0.0) * margin);
+    let clip = |v: f32, max: u32| v.round().clamp(0.0, max as f32) as u32;
+    let (x0, y0) = (clip(x1 - mx, w), clip(y1 - my, h));
+    let (x3, y3) = (clip(x2 + mx, w), clip(y2 + my, h));
+    (x3 > x0 && y3 > y0)
+        .then(|| image::imageops::crop_imm(img, x0, y0, x3 - x0, y3 - y0).to_image())
+}
+
 /// Cosine similarity of two L2-normalised embeddings.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(bbox: [f32; 4]) -> DetectedFace {
+        DetectedFace {
+            bbox,
+            score: 0.9,
+            landmarks: [[0.0; 2]; 5],
+        }
+    }
+
+    #[test]
+    fn the_crop_is_the_box_with_a_margin_clipped_to_the_image() {
+        let img = RgbImage::from_fn(200, 100, |x, y| image::Rgb([x as u8, y as u8, 0]));
+        // 40×60 box: 10 px more left/right, 15 px more above/below.
+        let c = face_crop(&img, &face([50.0, 20.0, 90.0, 80.0]), 0.25).expect("crop");
+        assert_eq!(c.dimensions(), (60, 90));
+        assert_eq!(c.get_pixel(0, 0).0, [40, 5, 0]);
+        // At the corner the margin is cut by the image's edge.
+        let c = face_crop(&img, &face([0.0, 0.0, 40.0, 40.0]), 0.25).expect("crop");
+        assert_eq!(c.dimensions(), (50, 50));
+        assert_eq!(c.get_pixel(0, 0).0, [0, 0, 0]);
+        // Empty, reversed or non-finite boxes give no crop; nothing panics.
+        assert!(face_crop(&img, &face([10.0, 10.0, 10.0, 30.0]), 0.25).is_none());
+        assert!(face_crop(&img, &face([90.0, 10.0, 10.0, 30.0]), 0.25).is_none());
+        assert!(face_crop(&img, &face([f32::NAN, 0.0, 10.0, 30.0]), 0.25).is_none());
+        assert!(face_crop(&img, &face([300.0, 0.0, 400.0, 30.0]), 0.25).is_none());
+    }
 }

@@ -44,6 +44,22 @@ fn same_person_on_card_and_selfie_matches_and_is_live() {
             out.threshold
         );
         assert_eq!(out.matched, Some(true));
+        // The crops an officer sees: each face with its margin, inside its image.
+        let (pw, ph) = out
+            .portrait_crop
+            .as_ref()
+            .expect("portrait crop")
+            .dimensions();
+        let (sw, sh) = out.selfie_crop.as_ref().expect("selfie crop").dimensions();
+        assert!(
+            pw >= 30 && ph >= 30 && pw < card.width() && ph < card.height(),
+            "{out:?}"
+        );
+        let frame = selfie("obama", n);
+        assert!(
+            sw >= 60 && sh >= 60 && sw <= frame.width() && sh <= frame.height(),
+            "{out:?}"
+        );
         assert_eq!(
             out.live,
             Some(true),
