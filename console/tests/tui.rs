@@ -256,6 +256,15 @@ fn a_face_not_found_is_a_placeholder_beside_the_other_picture() {
 }
 
 #[test]
+fn graphics_are_asked_for_except_inside_a_multiplexer_unless_configured() {
+    use console::tui::ask_for_graphics;
+    assert!(ask_for_graphics(None, false));
+    assert!(!ask_for_graphics(None, true));
+    assert!(ask_for_graphics(Some("auto"), true));
+    assert!(!ask_for_graphics(Some("halfblocks"), false));
+}
+
+#[test]
 fn the_key_table_feeds_the_help_bar_and_has_no_duplicates() {
     for (i, a) in KEYS.iter().enumerate() {
         for b in &KEYS[i + 1..] {

@@ -37,15 +37,28 @@ pub use view::Painter;
 pub const POLL: Duration = Duration::from_secs(3);
 
 /// Runs the UI until the officer quits.
+/// Whether to ask the terminal which graphics protocol it speaks (kitty, sixel, iTerm2) rather
+/// than draw half-blocks, which work everywhere. `TRUECOPY_CONSOLE_GRAPHICS` decides when set
+/// (`auto` asks, `halfblocks` does not); otherwise the terminal is asked unless the console runs
+/// inside tmux or screen, where the multiplexer's late answer was seen to swallow the first
+/// keystrokes of the passphrase.
+pub fn ask_for_graphics(setting: Option<&str>, multiplexed: bool) -> bool {
+    match setting {
+        Some("auto") => true,
+        Some(_) => false,
+        None => !multiplexed,
+    }
+}
+
 pub fn run(cfg: Config, holidays: Vec<time::Date>, officer: Option<String>) -> anyhow::Result<()> {
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     let (resp_tx, resp_rx) = mpsc::channel::<Response>();
     let worker = worker::spawn(cfg, holidays, POLL, req_rx, resp_tx);
     let mut terminal = ratatui::try_init()?;
-    // Half-blocks work everywhere. With TRUECOPY_CONSOLE_GRAPHICS=auto the terminal is asked
-    // which graphics protocol it speaks (kitty, sixel, iTerm2); in tmux its late answer was seen
-    // to swallow the first keystrokes, so asking is opt-in.
-    let picker = if std::env::var("TRUECOPY_CONSOLE_GRAPHICS").as_deref() == Ok("auto") {
+    let picker = if ask_for_graphics(
+        std::env::var("TRUECOPY_CONSOLE_GRAPHICS").ok().as_deref(),
+        std::env::var_os("TMUX").is_some() || std::env::var_os("STY").is_some(),
+    ) {
         let p = ratatui_image::picker::Picker::from_query_stdio()
             .unwrap_or_else(|_| ratatui_image::picker::Picker::halfblocks());
         // A late answer to that query must not be read as keys.
