@@ -299,17 +299,20 @@ impl OcrEngine {
         })
     }
 
+    /// The page in the configured languages; with `vie` among several, the words another
+    /// language won are read again in `vie` alone, line by line, for their marks.
     fn ocr_main(&mut self, pr: &prep::Prepared) -> Result<String, OcrError> {
         let api = self
             .main
             .take()
             .ok_or_else(|| OcrError::Tesseract("handle lost after an earlier failure".into()))?;
-        let (tsv, api) = run(api, &pr.grey, pr.dpi)?;
+        let (tsv, hocr, api) = run(api, &pr.grey, pr.dpi, self.vie.is_some())?;
         self.main = Some(api);
         let Some(vie) = self.vie.take() else {
             return Ok(tsv);
         };
-        let (tsv_vie, vie) = run(vie, &pr.grey, pr.dpi)?;
+        let regions = text::reread_regions(&hocr, "vie");
+        let (tsv_vie, vie) = run_regions(vie, &pr.grey, pr.dpi, &regions)?;
         self.vie = Some(vie);
         Ok(text::merge_diacritics(&tsv, &tsv_vie))
     }
@@ -326,7 +329,7 @@ impl OcrEngine {
             .take()
             .ok_or_else(|| OcrError::Tesseract("handle lost after an earlier failure".into()))?;
         api.set_page_seg_mode(tesseract::PageSegMode::PsmSparseText);
-        let (tsv, mut api) = run(api, &pr.grey, pr.dpi)?;
+        let (tsv, _, mut api) = run(api, &pr.grey, pr.dpi, false)?;
         api.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
         *slot = Some(api);
         Ok(tsv)
@@ -424,8 +427,13 @@ fn run_text(
     Ok((txt, api))
 }
 
-/// One recognition: image in, TSV out, handle back.
-fn run(api: Tesseract, img: &image::GrayImage, dpi: u32) -> Result<(String, Tesseract), OcrError> {
+/// One recognition: image in, TSV (and hOCR when asked) out, handle back.
+fn run(
+    api: Tesseract,
+    img: &image::GrayImage,
+    dpi: u32,
+    hocr: bool,
+) -> Result<(String, String, Tesseract), OcrError> {
     let (w, h) = img.dimensions();
     let api = api
         .set_frame(img.as_raw(), w as i32, h as i32, 1, w as i32)
@@ -437,7 +445,56 @@ fn run(api: Tesseract, img: &image::GrayImage, dpi: u32) -> Result<(String, Tess
     let tsv = api
         .get_tsv_text(0)
         .map_err(|e| OcrError::Tesseract(e.to_string()))?;
-    Ok((tsv, api))
+    let hocr = if hocr {
+        api.get_hocr_text(0)
+            .map_err(|e| OcrError::Tesseract(e.to_string()))?
+    } else {
+        String::new()
+    };
+    Ok((tsv, hocr, api))
+}
+
+/// Recognition of some regions of an image, each as one block of text: the TSV rows of all of
+/// them (boxes in the image's coordinates), handle back (in automatic layout again).
+fn run_regions(
+    api: Tesseract,
+    img: &image::GrayImage,
+    dpi: u32,
+    regions: &[[i32; 4]],
+) -> Result<(String, Tesseract), OcrError> {
+    if regions.is_empty() {
+        return Ok((String::new(), api));
+    }
+    let (w, h) = (img.width() as i32, img.height() as i32);
+    let mut api = api
+        .set_frame(img.as_raw(), w, h, 1, w)
+        .map_err(|e| OcrError::Tesseract(e.to_string()))?
+        .set_source_resolution(dpi as i32);
+    // One block, not one line: tesseract's line boxes on a card may span two rows of print (a
+    // value beside a taller one), which a single-line reading garbles.
+    api.set_page_seg_mode(tesseract::PageSegMode::PsmSingleBlock);
+    let mut rows = Vec::new();
+    for r in regions {
+        // A margin around the line: marks above capitals may lie outside its box.
+        let lh = (r[3] - r[1]).max(1);
+        let pad_x = lh / 2;
+        let (x0, y0) = ((r[0] - pad_x).max(0), (r[1] - lh * 2 / 5).max(0));
+        let (x1, y1) = ((r[2] + pad_x).min(w), (r[3] + lh / 5).min(h));
+        if x1 - x0 < 4 || y1 - y0 < 4 {
+            continue;
+        }
+        let mut a = api
+            .set_rectangle(x0, y0, x1 - x0, y1 - y0)
+            .recognize()
+            .map_err(|e| OcrError::Tesseract(e.to_string()))?;
+        rows.push(
+            a.get_tsv_text(0)
+                .map_err(|e| OcrError::Tesseract(e.to_string()))?,
+        );
+        api = a;
+    }
+    api.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
+    Ok((rows.join("\n"), api))
 }
 
 #[cfg(test)]

@@ -128,31 +128,29 @@ pub(crate) fn same_base(a: &str, b: &str) -> bool {
     key(a) == key(b)
 }
 
-/// Takes the diacritics of a second, Vietnamese-only reading of the same image. With `vie+eng`
-/// tesseract keeps the English model's reading of a word whenever it scores a little better, and
-/// that model has no Vietnamese marks (Hoàng → Hoang). A word of the second reading replaces
-/// the first's when their boxes coincide and they differ only by marks.
+/// Takes the diacritics of a second, Vietnamese-only reading of the same image (the whole page,
+/// or some of its lines read one by one). With `vie+eng` tesseract keeps the English model's
+/// reading of a word whenever it scores a little better, and that model has no Vietnamese marks
+/// (Hoàng → Hoang). A word of the second reading replaces the first's when they cover the same
+/// stretch of the same line and differ only by marks. Boxes are compared horizontally: a line
+/// read alone gets taller word boxes (marks, line height) than the page reading.
 pub(crate) fn merge_diacritics(main: &str, vie: &str) -> String {
     let other = tsv_words(vie);
     let mut rows: Vec<String> = main.lines().map(str::to_string).collect();
     for (i, b, text) in tsv_words(main) {
-        let area = |r: [i32; 4]| ((r[2] - r[0]).max(0) as i64) * ((r[3] - r[1]).max(0) as i64);
         let best = other
             .iter()
             .map(|(_, o, t)| {
-                let inter = [
-                    b[0].max(o[0]),
-                    b[1].max(o[1]),
-                    b[2].min(o[2]),
-                    b[3].min(o[3]),
-                ];
-                let ia = if inter[2] > inter[0] && inter[3] > inter[1] {
-                    area(inter)
+                let y_overlap = b[3].min(o[3]) - b[1].max(o[1]);
+                let x_inter = (b[2].min(o[2]) - b[0].max(o[0])).max(0);
+                let x_union = b[2].max(o[2]) - b[0].min(o[0]);
+                let same_line = y_overlap * 2 >= (b[3] - b[1]).min(o[3] - o[1]).max(1);
+                let iou = if same_line {
+                    x_inter as f64 / x_union.max(1) as f64
                 } else {
-                    0
+                    0.0
                 };
-                let union = area(b) + area(*o) - ia;
-                (ia as f64 / union.max(1) as f64, t)
+                (iou, t)
             })
             .max_by(|x, y| x.0.total_cmp(&y.0));
         if let Some((iou, t)) = best
@@ -166,6 +164,105 @@ pub(crate) fn merge_diacritics(main: &str, vie: &str) -> String {
         }
     }
     rows.join("\n")
+}
+
+/// A value of an hOCR attribute (`name='v'` or `name="v"`) in one tag.
+fn hocr_attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let mut from = 0;
+    while let Some(p) = tag[from..].find(name) {
+        let at = from + p;
+        from = at + name.len();
+        let before_ok = at == 0 || tag.as_bytes()[at - 1].is_ascii_whitespace();
+        let rest = &tag[from..];
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let q = rest[1..].chars().next()?;
+        if q != '\'' && q != '"' {
+            return None;
+        }
+        let body = &rest[2..];
+        return body.find(q).map(|e| &body[..e]);
+    }
+    None
+}
+
+/// `bbox x0 y0 x1 y1` of an hOCR `title`.
+fn hocr_bbox(title: &str) -> Option<[i32; 4]> {
+    let b = title
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("bbox "))?;
+    let n: Vec<i32> = b
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    (n.len() == 4).then(|| [n[0], n[1], n[2], n[3]])
+}
+
+/// The text lines of a mixed-language reading worth reading again in `lang` alone: those with a
+/// word that tesseract recognized in another language (hOCR `lang`, the word's own or else its
+/// paragraph's) and that holds a letter able to carry a Vietnamese mark (a vowel or `d`). Words
+/// read in `lang` already have their marks; the whole line is read again for the context.
+pub(crate) fn reread_regions(hocr: &str, lang: &str) -> Vec<[i32; 4]> {
+    let mut out: Vec<[i32; 4]> = Vec::new();
+    let mut par_lang = String::new();
+    // The open line: its box and whether it holds such a word.
+    let mut line: Option<([i32; 4], bool)> = None;
+    // The open word: whether its language differs, its text so far.
+    let mut word: Option<(bool, String)> = None;
+    let flush = |line: &mut Option<([i32; 4], bool)>, out: &mut Vec<[i32; 4]>| {
+        if let Some((b, true)) = line.take() {
+            out.push(b);
+        }
+    };
+    let mut rest = hocr;
+    while let Some(lt) = rest.find('<') {
+        if let Some((_, text)) = word.as_mut() {
+            text.push_str(&rest[..lt]);
+        }
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        rest = &rest[lt + gt + 1..];
+        if tag.starts_with("/span") {
+            if let Some((foreign, text)) = word.take()
+                && foreign
+                && text.chars().any(|c| {
+                    matches!(
+                        c.to_ascii_lowercase(),
+                        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'd'
+                    )
+                })
+                && let Some((_, wanted)) = line.as_mut()
+            {
+                *wanted = true;
+            }
+            continue;
+        }
+        let Some(class) = hocr_attr(tag, "class") else {
+            continue;
+        };
+        match class {
+            "ocr_par" => {
+                flush(&mut line, &mut out);
+                par_lang = hocr_attr(tag, "lang").unwrap_or_default().to_string();
+            }
+            "ocrx_word" => {
+                let l = hocr_attr(tag, "lang").unwrap_or(&par_lang);
+                word = Some((l != lang, String::new()));
+            }
+            c if c.starts_with("ocr_") => {
+                flush(&mut line, &mut out);
+                line = hocr_attr(tag, "title")
+                    .and_then(hocr_bbox)
+                    .map(|b| (b, false));
+            }
+            _ => {}
+        }
+    }
+    flush(&mut line, &mut out);
+    out
 }
 
 /// Parses tesseract TSV output into lines split at wide gaps, in reading order (top to bottom).
@@ -448,6 +545,39 @@ mod tests {
         let words: Vec<&str> = m.lines().map(|l| l.rsplit('\t').next().unwrap()).collect();
         // Marks are taken; a different reading (punctuation) is not.
         assert_eq!(words, ["Hoàng", "Dieu,", "Dáte"]);
+        // A line read alone: taller boxes, same stretch of the line.
+        let tall = "5\t1\t1\t1\t1\t1\t4\t0\t70\t55\t90\tHoàng";
+        let m = merge_diacritics(&row(0, "Hoang"), tall);
+        assert!(m.ends_with("\tHoàng"), "{m}");
+        // The same word on another line is not taken.
+        let below = "5\t1\t1\t1\t1\t1\t0\t60\t80\t30\t90\tHoàng";
+        assert!(merge_diacritics(&row(0, "Hoang"), below).ends_with("\tHoang"));
         assert!(same_base("NGUYỄN", "NGUYEN") && !same_base("Nguyễn", "NGUYEN"));
+    }
+
+    #[test]
+    fn regions_of_words_read_in_another_language() {
+        let hocr = "<div class='ocr_page' title='bbox 0 0 900 500'>\n\
+            <p class='ocr_par' id='par_1_1' lang='vie' title=\"bbox 10 10 800 120\">\n\
+            <span class='ocr_line' id='line_1_1' title=\"bbox 10 10 800 50; baseline 0 -5\">\n\
+            <span class='ocrx_word' id='word_1_1' title='bbox 10 10 90 50; x_wconf 96'>Họ</span>\n\
+            <span class='ocrx_word' id='word_1_2' title='bbox 100 12 200 50; x_wconf 91' lang='eng'><strong>Full</strong></span>\n\
+            <span class='ocrx_word' id='word_1_3' title='bbox 210 11 300 49; x_wconf 90' lang='eng'>name:</span>\n\
+            </span>\n\
+            <span class='ocr_line' id='line_1_2' title=\"bbox 10 60 800 120; baseline 0 -5\">\n\
+            <span class='ocrx_word' id='word_1_4' title='bbox 10 60 90 120; x_wconf 96' lang='eng'>2026</span>\n\
+            <span class='ocrx_word' id='word_1_5' title='bbox 100 60 200 120; x_wconf 96'>Nguyễn</span>\n\
+            </span></p>\n\
+            <p class='ocr_par' id='par_1_2' lang='eng' title=\"bbox 10 200 800 260\">\n\
+            <span class='ocr_line' id='line_1_3' title=\"bbox 10 200 800 260; baseline 0 -5\">\n\
+            <span class='ocrx_word' id='word_1_6' title='bbox 10 200 90 260; x_wconf 96'>Hoang</span>\n\
+            <span class='ocrx_word' id='word_1_7' title='bbox 100 200 200 260; x_wconf 96' lang='vie'>Văn</span>\n\
+            </span></p></div>";
+        // Line 1 has English-read words; line 2 only digits and a Vietnamese word; line 3 is in an
+        // English paragraph.
+        assert_eq!(
+            reread_regions(hocr, "vie"),
+            vec![[10, 10, 800, 50], [10, 200, 800, 260]]
+        );
     }
 }

@@ -251,6 +251,57 @@ fn classifies_each_type_from_its_title() {
     }
 }
 
+/// Words of a bilingual card that the English model wins in `vie+eng` lose their marks; the
+/// second, Vietnamese-only reading of those lines puts them back.
+#[test]
+fn values_on_a_bilingual_card_keep_their_marks() {
+    let Some(mut engine) = engine() else { return };
+    let sans = font("DejaVuSans.ttf");
+    let front = page(
+        1011,
+        638,
+        &[
+            (300, 30, 34.0, "CĂN CƯỚC CÔNG DÂN", &sans),
+            (300, 80, 26.0, "Citizen Identity Card", &sans),
+            (300, 130, 26.0, "Số / No.: 036185004512", &sans),
+            (300, 180, 24.0, "Họ và tên / Full name:", &sans),
+            (300, 215, 30.0, "HOÀNG THỊ THÚY HẰNG", &sans),
+            (
+                300,
+                270,
+                24.0,
+                "Ngày sinh / Date of birth: 21/11/1985",
+                &sans,
+            ),
+            (300, 320, 24.0, "Giới tính / Sex: Nữ", &sans),
+            (300, 370, 24.0, "Quê quán / Place of origin:", &sans),
+            (300, 405, 26.0, "Hải Hậu, Nam Định", &sans),
+        ],
+    );
+    let r = engine.read(&[front]).expect("read");
+    assert_eq!(
+        r.document_type,
+        DocumentType::CitizenId,
+        "{:?}",
+        r.page_text
+    );
+    let field = |k: &str| r.fields.get(k).map(String::as_str);
+    assert_eq!(
+        field("full_name"),
+        Some("HOÀNG THỊ THÚY HẰNG"),
+        "{:?}",
+        r.page_text
+    );
+    assert_eq!(
+        field("place_of_origin"),
+        Some("Hải Hậu, Nam Định"),
+        "{:?}",
+        r.page_text
+    );
+    assert_eq!(field("sex"), Some("Nữ"));
+    assert_eq!(field("id_number"), Some("036185004512"));
+}
+
 #[test]
 fn zero_pages_is_an_error() {
     let Some(mut engine) = engine() else { return };
