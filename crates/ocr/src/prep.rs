@@ -40,10 +40,7 @@ pub(crate) fn prepare(page: &RgbImage) -> Prepared {
         let f = target / src_dpi;
         let nw = ((w as f32) * f).round().max(1.0) as u32;
         let nh = ((h as f32) * f).round().max(1.0) as u32;
-        (
-            imageops::resize(&cropped, nw, nh, imageops::FilterType::Triangle),
-            target,
-        )
+        (resize(&cropped, nw, nh), target)
     } else {
         (cropped, src_dpi.max(70.0))
     };
@@ -62,6 +59,23 @@ pub(crate) fn prepare(page: &RgbImage) -> Prepared {
         grey,
         dpi: dpi.round() as u32,
     }
+}
+
+/// A bilinear (triangle-filter) resize, the filter `image::imageops::resize` was used with
+/// here, through `fast_image_resize`'s SIMD convolution: about ten times faster on an A4 page.
+/// Falls back to `image` if the fast path refuses the sizes.
+fn resize(src: &GrayImage, w: u32, h: u32) -> GrayImage {
+    use fast_image_resize::images::{Image, ImageRef};
+    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    let (w, h) = (w.max(1), h.max(1));
+    let fast = (|| {
+        let from = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8).ok()?;
+        let mut to = Image::new(w, h, PixelType::U8);
+        let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+        Resizer::new().resize(&from, &mut to, &opts).ok()?;
+        GrayImage::from_raw(w, h, to.into_vec())
+    })();
+    fast.unwrap_or_else(|| imageops::resize(src, w, h, imageops::FilterType::Triangle))
 }
 
 /// Luminance, with the light red of seals and the blue of signatures pushed to white so that they
@@ -142,11 +156,10 @@ fn document_bounds(grey: &GrayImage) -> (u32, u32, u32, u32) {
 fn skew_angle(grey: &GrayImage) -> f32 {
     let f = 700.0 / grey.width().max(grey.height()) as f32;
     let small = if f < 1.0 {
-        imageops::resize(
+        resize(
             grey,
             (grey.width() as f32 * f) as u32,
             (grey.height() as f32 * f) as u32,
-            imageops::FilterType::Triangle,
         )
     } else {
         grey.clone()
@@ -192,4 +205,36 @@ fn skew_angle(grey: &GrayImage) -> f32 {
     }
     // Rotating by this angle makes the rows level: y' = y cos − x sin.
     -best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast resize gives the pixels the `image` crate's triangle filter gave (the images
+    /// tesseract was measured on), within rounding.
+    #[test]
+    fn the_fast_resize_matches_the_triangle_filter() {
+        let src = GrayImage::from_fn(1203, 877, |x, y| {
+            // Print-like content: thin strokes and edges, not a smooth gradient.
+            let v = if (x / 7 + y / 11) % 3 == 0 || (x * y) % 97 < 9 {
+                20
+            } else {
+                235
+            };
+            Luma([v])
+        });
+        for (w, h) in [(1002, 731), (700, 510), (301, 219)] {
+            let fast = resize(&src, w, h);
+            let slow = imageops::resize(&src, w, h, imageops::FilterType::Triangle);
+            assert_eq!(fast.dimensions(), (w, h));
+            let diff: u64 = fast
+                .pixels()
+                .zip(slow.pixels())
+                .map(|(a, b)| u64::from(a.0[0].abs_diff(b.0[0])))
+                .sum();
+            let mean = diff as f64 / f64::from(w * h);
+            assert!(mean < 1.5, "{w}x{h}: mean difference {mean:.2} levels");
+        }
+    }
 }
