@@ -520,6 +520,43 @@ fn is_upper(s: &str) -> bool {
     letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
 }
 
+/// The issuing agency from the heading lines above "Số:". Decree 30/2020 prints the directly
+/// superior agency (e.g. "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA") above the issuing one ("SỞ Y TẾ"): the
+/// issuing agency starts at the last line that opens with the name of a kind of agency. A name
+/// wrapped over two lines ("ỦY BAN NHÂN DÂN" / "TỈNH HÀ TĨNH") stays whole.
+fn issuing_agency(heading: &[String]) -> Option<String> {
+    const KINDS: &[&str] = &[
+        "so ",
+        "phong ",
+        "cuc ",
+        "chi cuc ",
+        "tong cuc ",
+        "vu ",
+        "ban ",
+        "truong ",
+        "vien ",
+        "benh vien ",
+        "trung tam ",
+        "cong an ",
+        "uy ban nhan dan ",
+        "van phong ",
+        "thanh tra ",
+        "kho bac ",
+        "chi nhanh ",
+    ];
+    if heading.is_empty() {
+        return None;
+    }
+    let start = (1..heading.len())
+        .rev()
+        .find(|&k| {
+            let f = fold_str(&heading[k]);
+            KINDS.iter().any(|kind| f.starts_with(kind))
+        })
+        .unwrap_or(0);
+    Some(heading[start..].join(" "))
+}
+
 pub(crate) fn decision(lines: &[Line], page_width: i32) -> Fields {
     let mut f = Fields::new();
     let so = lines.iter().position(|l| {
@@ -560,11 +597,7 @@ pub(crate) fn decision(lines: &[Line], page_width: i32) -> Fields {
                 (((m.x0 + x1) / 2 - cx).abs() < page_width / 6 && is_upper(&text)).then_some(text)
             })
             .collect();
-        put(
-            &mut f,
-            "issuing_agency",
-            (!agency.is_empty()).then(|| agency.join(" ")),
-        );
+        put(&mut f, "issuing_agency", issuing_agency(&agency));
     }
     // Place and date: "Hà Tĩnh, ngày 08 tháng 8 năm 2026".
     if let Some(l) = lines.iter().find(|l| {
@@ -683,4 +716,39 @@ pub(crate) fn decision(lines: &[Line], page_width: i32) -> Fields {
         .max_by_key(|l| l.y0);
     put(&mut f, "signer_name", name.map(|l| clean_value(&l.text)));
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_issuing_agency_is_below_its_superior() {
+        assert_eq!(
+            issuing_agency(&lines(&["ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "SỞ Y TẾ"])).as_deref(),
+            Some("SỞ Y TẾ")
+        );
+        assert_eq!(
+            issuing_agency(&lines(&[
+                "UBND HUYỆN ĐÔNG ANH",
+                "ỦY BAN NHÂN DÂN XÃ VÂN HÀ"
+            ]))
+            .as_deref(),
+            Some("ỦY BAN NHÂN DÂN XÃ VÂN HÀ")
+        );
+        // One agency whose name wraps: kept whole.
+        assert_eq!(
+            issuing_agency(&lines(&["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"])).as_deref(),
+            Some("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH")
+        );
+        assert_eq!(
+            issuing_agency(&lines(&["ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"])).as_deref(),
+            Some("ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN")
+        );
+        assert_eq!(issuing_agency(&[]), None);
+    }
 }
