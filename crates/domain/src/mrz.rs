@@ -379,6 +379,23 @@ pub fn correct<S: AsRef<str>>(raw: &[S]) -> Result<Corrected, MrzError> {
             {
                 l.drain(..p);
             }
+            // A Vietnamese line 1 one character too long: a digit read twice. Drop the one
+            // character whose removal makes both of the line's own check digits verify, when
+            // exactly one such line exists.
+            if i == 0
+                && vnm_raw
+                && l.len() == 31
+                && let Some(fixed) = vnm_line1_without_doubled_digit(l)
+            {
+                corrections.push(Correction {
+                    line: 1,
+                    pos: fixed.0 + 1,
+                    from: l[fixed.0],
+                    to: '<',
+                    why: "character read twice: dropped, as the check digits say",
+                });
+                *l = fixed.1;
+            }
             // Line 2: a filler read twice; drop extra filler before the composite check digit.
             while i == 1 && l.len() > 30 {
                 match (18..l.len() - 1).rev().find(|&p| matches!(l[p], '<' | 'K')) {
@@ -396,6 +413,20 @@ pub fn correct<S: AsRef<str>>(raw: &[S]) -> Result<Corrected, MrzError> {
                 });
             }
             l.truncate(30);
+        }
+        // Line 2 (and a Vietnamese line 1) ends in a check digit after a filler run: when the
+        // run was read short, the missing filler belongs before that digit, not after it.
+        let ends_in_check = i == 1 || (i == 0 && vnm_raw);
+        if ends_in_check
+            && l.len() < 30
+            && l.len() >= 27
+            && l.last().is_some_and(|c| c.is_ascii_digit())
+            && l[l.len() - 2] == '<'
+        {
+            let at = l.len() - 1;
+            while l.len() < 30 {
+                l.insert(at, '<');
+            }
         }
         while l.len() < 30 {
             l.push('<');
@@ -495,6 +526,36 @@ pub fn correct<S: AsRef<str>>(raw: &[S]) -> Result<Corrected, MrzError> {
 /// character; a lone consonant between fillers is filler. ICAO 9303: the name is the primary
 /// identifier, `<<`, then the secondary identifier's parts separated by single `<`; after the
 /// next `<<` there is only filler.
+/// The position dropped and the 30-character line 1 of a Vietnamese TD1 (`IDVNM`, 9-digit
+/// document number + check digit, 12-digit ID number, `<<`, check digit) read with one extra
+/// character, when exactly one line results from the removals that make both check digits
+/// verify and the document number the ID number's end.
+fn vnm_line1_without_doubled_digit(l: &[char]) -> Option<(usize, Vec<char>)> {
+    let verifies = |c: &[char]| {
+        let s: String = c.iter().collect();
+        let (doc, id) = (s.get(5..14)?, s.get(15..27)?);
+        // The document number is the ID number's last nine digits.
+        let ok = check_digit(doc) == Some(c[14])
+            && check_digit(id) == Some(c[29])
+            && id.ends_with(doc)
+            && doc.chars().chain(id.chars()).all(|d| d.is_ascii_digit());
+        Some(ok)
+    };
+    let mut found: Option<(usize, Vec<char>)> = None;
+    for p in 5..l.len() {
+        let mut c = l.to_vec();
+        c.remove(p);
+        if verifies(&c) == Some(true) {
+            match &found {
+                Some((_, f)) if *f != c => return None,
+                Some(_) => {}
+                None => found = Some((p, c)),
+            }
+        }
+    }
+    found
+}
+
 fn vnm_name_fixes(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
     fn fix(l: &mut [char], c: &mut Vec<Correction>, p: usize, why: &'static str) {
         c.push(Correction {
@@ -930,6 +991,45 @@ mod tests {
         assert_eq!(mrz_name_of("ĐỖ ĐỨC"), "DO<<DUC");
         // Decomposed input folds the same.
         assert_eq!(mrz_name_of("Tra\u{300}n Va\u{306}n"), "TRAN<<VAN");
+    }
+
+    #[test]
+    fn filler_read_short_before_a_final_check_digit() {
+        let good = build("087080018480", "801105", 'M', "401105", "TRAN<<TUAN<TRUNG");
+        // One and three `<` lost from line 2's filler run, one from line 1's.
+        let l2_short1 = good[1].replacen("<<", "<", 1);
+        let l2_short3 = good[1].replacen("<<<<", "<", 1);
+        let l1_short = good[0].replacen("<<", "<", 1);
+        for (l1, l2) in [
+            (good[0].as_str(), l2_short1.as_str()),
+            (good[0].as_str(), l2_short3.as_str()),
+            (l1_short.as_str(), good[1].as_str()),
+        ] {
+            let c = correct(&[l1, l2, good[2].as_str()]).unwrap();
+            assert_eq!(c.lines[0], good[0], "{l1}");
+            assert_eq!(c.lines[1], good[1], "{l2}");
+            let td1 = Td1::parse(&c.lines).unwrap();
+            assert!(td1.checks().iter().all(|k| k.ok), "{:?}", td1.checks());
+        }
+        // A line cut after the filler (no final digit) is still padded at the end.
+        let cut = &good[1][..25];
+        let c = correct(&[good[0].as_str(), cut, good[2].as_str()]).unwrap();
+        assert_eq!(c.lines[1].len(), 30);
+        assert!(c.lines[1].ends_with('<'));
+    }
+
+    #[test]
+    fn a_digit_read_twice_on_line_one_is_dropped_by_the_check_digits() {
+        let good = build("048070261753", "700226", 'M', "350226", "LE<<MINH<LONG");
+        let doubled = format!("{}0{}", &good[0][..5], &good[0][5..]);
+        let c = correct(&[doubled.as_str(), good[1].as_str(), good[2].as_str()]).unwrap();
+        assert_eq!(c.lines[0], good[0]);
+        let td1 = Td1::parse(&c.lines).unwrap();
+        assert!(td1.checks().iter().all(|k| k.ok), "{:?}", td1.checks());
+        // A wrong digit as well: no removal verifies, the line is only cut (and fails).
+        let wrong = doubled.replacen("07026", "07926", 1);
+        let c = correct(&[wrong.as_str(), good[1].as_str(), good[2].as_str()]).unwrap();
+        assert_ne!(c.lines[0], good[0]);
     }
 
     #[test]

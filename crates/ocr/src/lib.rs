@@ -88,6 +88,9 @@ pub struct Reading {
     pub document_type: DocumentType,
     pub fields: BTreeMap<String, String>,
     pub mrz: Option<MrzReading>,
+    /// For an ID card: the index of the page that is the card's front (the portrait side), in
+    /// whatever order the pages came (a hot folder lists `back.jpg` before `front.jpg`).
+    pub front_page: Option<usize>,
     pub page_text: Vec<String>,
     pub mean_confidence: Vec<f32>,
     pub timings_ms: BTreeMap<String, f64>,
@@ -246,6 +249,7 @@ impl OcrEngine {
         }
         let t = Instant::now();
         let mut mrz = None;
+        let mut front_page = None;
         let fields = match document_type {
             DocumentType::CitizenId => {
                 // The back is the page with the MRZ-looking lines (or the identification label).
@@ -258,6 +262,7 @@ impl OcrEngine {
                 };
                 let back = (0..pages.len()).rev().find(|&i| is_back(i));
                 let front = (0..pages.len()).find(|&i| Some(i) != back).unwrap_or(0);
+                front_page = Some(front);
                 let empty = Vec::new();
                 let mut f = extract::citizen_id(
                     &page_lines[front],
@@ -293,6 +298,7 @@ impl OcrEngine {
             document_type,
             fields,
             mrz,
+            front_page,
             page_text,
             mean_confidence,
             timings_ms: timings,
@@ -353,22 +359,61 @@ impl OcrEngine {
             });
         }
         let band = image::imageops::crop_imm(&pr.grey, 0, y0, w, y1 - y0).to_image();
-        let api = self.mrz.take().ok_or_else(|| {
+        let first = mrz_from_raw(mrz_lines(&self.mrz_text(&band, pr.dpi, false)?));
+        if mrz_verified(&first) == Some(true) {
+            return Ok(first);
+        }
+        // A character lost or doubled in a run of filler shifts the rest of a line: read the
+        // band again with automatic layout analysis (other line and character boundaries) and
+        // keep that reading only if every check digit verifies (five check digits agreeing by
+        // chance with a misreading is not a risk worth naming).
+        let again = mrz_from_raw(mrz_lines(&self.mrz_text(&band, pr.dpi, true)?));
+        Ok(if mrz_verified(&again) == Some(true) {
+            again
+        } else {
+            first
+        })
+    }
+
+    /// The MRZ handle's plain text of `band`, as a single block (its mode) or, for a second
+    /// reading, in automatic layout.
+    fn mrz_text(
+        &mut self,
+        band: &image::GrayImage,
+        dpi: u32,
+        auto_layout: bool,
+    ) -> Result<String, OcrError> {
+        let mut api = self.mrz.take().ok_or_else(|| {
             OcrError::Tesseract("MRZ handle lost after an earlier failure".into())
         })?;
-        let (txt, api) = run_text(api, &band, pr.dpi)?;
+        if auto_layout {
+            api.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
+        }
+        let (txt, mut api) = run_text(api, band, dpi)?;
+        if auto_layout {
+            api.set_page_seg_mode(tesseract::PageSegMode::PsmSingleBlock);
+        }
         self.mrz = Some(api);
-        let raw: Vec<String> = txt
-            .lines()
-            .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
-            .filter(|s| {
-                let n = s.chars().count();
-                let digits = s.chars().filter(char::is_ascii_digit).count();
-                (24..=36).contains(&n) && (s.matches('<').count() >= 2 || digits >= 10)
-            })
-            .collect();
-        Ok(mrz_from_raw(raw))
+        Ok(txt)
     }
+}
+
+/// The MRZ-looking lines of an OCR text (spaces removed).
+fn mrz_lines(txt: &str) -> Vec<String> {
+    txt.lines()
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|s| {
+            let n = s.chars().count();
+            let digits = s.chars().filter(char::is_ascii_digit).count();
+            (24..=36).contains(&n) && (s.matches('<').count() >= 2 || digits >= 10)
+        })
+        .collect()
+}
+
+/// `Some(true)` when a TD1 was parsed and every check digit verifies.
+fn mrz_verified(m: &MrzReading) -> Option<bool> {
+    m.td1.as_ref()?;
+    Some(!m.checks.is_empty() && m.checks.iter().all(|c| c.ok))
 }
 
 /// Picks the three MRZ lines among raw OCR lines, corrects and parses them.
