@@ -124,7 +124,12 @@ impl Agent {
             Some(c) => c,
             None => {
                 let mut pages = Vec::with_capacity(session.pages.len());
-                for p in &session.pages {
+                let order: Vec<usize> = if analysis.page_order.len() == session.pages.len() {
+                    analysis.page_order.clone()
+                } else {
+                    (0..session.pages.len()).collect()
+                };
+                for p in order.iter().filter_map(|&k| session.pages.get(k)) {
                     let key = self.office.put_blob(p.bytes.clone())?;
                     pages.push(page_ref(key, &p.bytes, p.media_type));
                 }
@@ -435,6 +440,8 @@ fn analysis_from_case(case: &CaseRecord) -> Analysis {
         details: case.checks.get("details").cloned().unwrap_or_default(),
         // Stored with the checks already (`details.face_crops`).
         face_crops: Default::default(),
+        // The case's pages are stored in their order already.
+        page_order: Vec::new(),
     }
 }
 

@@ -44,6 +44,10 @@ pub struct Analysis {
     /// The faces compared, for officers (personal data: stored as blobs, never printed).
     #[serde(skip)]
     pub face_crops: FaceCropImages,
+    /// The session's pages in the order the case keeps them: an ID card's front first,
+    /// whatever order the scanner delivered them in.
+    #[serde(skip)]
+    pub page_order: Vec<usize>,
 }
 
 /// Tallest (and widest) a stored face crop is, in pixels: enough for an officer to compare on
@@ -183,13 +187,27 @@ impl Pipeline {
             .as_ref()
             .map(|r| r.fields.clone())
             .unwrap_or_default();
+        // The card's front (its portrait side) may come second: a hot folder lists back.jpg first.
+        let front = match document_type {
+            DocumentType::CitizenId => reading
+                .as_ref()
+                .and_then(|r| r.front_page)
+                .filter(|&f| f < session.pages.len())
+                .unwrap_or(0),
+            _ => 0,
+        };
+        let mut page_order: Vec<usize> = (0..session.pages.len()).collect();
+        if front > 0 {
+            page_order.remove(front);
+            page_order.insert(0, front);
+        }
 
         // 2. Inspect each page: quality, photocopy, alteration.
         let t = Instant::now();
         let kinds: Vec<PageKind> = (0..session.pages.len())
-            .map(|k| match (document_type, k) {
-                (DocumentType::CitizenId, 0) => PageKind::IdCardFront,
-                (DocumentType::CitizenId, _) => PageKind::IdCardBack,
+            .map(|k| match document_type {
+                DocumentType::CitizenId if k == front => PageKind::IdCardFront,
+                DocumentType::CitizenId => PageKind::IdCardBack,
                 _ => PageKind::A4Page,
             })
             .collect();
@@ -307,7 +325,7 @@ impl Pipeline {
         // 4. The face.
         let t = Instant::now();
         let mut face_crops = FaceCropImages::default();
-        let face = self.face_checks(session, document_type, &mut checks, &mut face_crops);
+        let face = self.face_checks(session, front, document_type, &mut checks, &mut face_crops);
         timings.insert("face".to_owned(), ms(t));
 
         corroborate_alteration(&mut checks, document_type);
@@ -330,6 +348,7 @@ impl Pipeline {
             timings_ms: timings,
             details,
             face_crops,
+            page_order,
         }
     }
 
@@ -464,6 +483,7 @@ impl Pipeline {
     fn face_checks(
         &mut self,
         session: &Session,
+        front: usize,
         t: DocumentType,
         checks: &mut Vec<Check>,
         crops: &mut FaceCropImages,
@@ -487,7 +507,7 @@ impl Pipeline {
         };
         let is_card = t == DocumentType::CitizenId;
         let outcome: Result<FaceOutcome, _> = if is_card {
-            self.face.compare(&session.pages[0].image, selfie, true)
+            self.face.compare(&session.pages[front].image, selfie, true)
         } else {
             self.face.check_live(selfie)
         };
@@ -495,7 +515,7 @@ impl Pipeline {
         // face, look again in that part alone, at a larger scale.
         let outcome = match outcome {
             Ok(o) if is_card && !o.portrait_detected && o.selfie_detected => {
-                match portrait_area(&session.pages[0].image) {
+                match portrait_area(&session.pages[front].image) {
                     Some(area) => self
                         .face
                         .compare(&area, selfie, true)

@@ -335,3 +335,41 @@ fn the_faces_compared_are_stored_with_the_case() {
         assert!(!out.contains(portrait), "{out}");
     }
 }
+
+#[test]
+fn a_card_delivered_back_first_is_read_from_its_front() {
+    // A hot folder lists back.jpg before front.jpg: the portrait is still found on the front,
+    // and the case (and so the copy) keeps the front first.
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let cases = specimens(
+        &k.path().join("spec"),
+        DocType::CitizenId,
+        &[Variant::Valid],
+        21,
+    );
+    let (front, back) = (cases[0].join("front.jpg"), cases[0].join("back.jpg"));
+    let o = k
+        .cmd()
+        .args(["process", "--json", "--out"])
+        .arg(k.path().join("out"))
+        .arg("--selfie")
+        .arg(cases[0].join("selfie.jpg"))
+        .arg(&back)
+        .arg(&front)
+        .output()
+        .expect("run kiosk-agent");
+    let r = json(&o);
+    assert_eq!(r["face"]["portrait_detected"], true, "{r:#}");
+    assert_eq!(r["decision"], "issue", "{r:#}");
+    let case = db
+        .registry()
+        .get_case(r["case_id"].as_str().expect("id"))
+        .expect("case");
+    let sha = |p: &std::path::Path| {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(std::fs::read(p).expect("page")))
+    };
+    let stored: Vec<&str> = case.pages.iter().map(|p| p.sha256.as_str()).collect();
+    assert_eq!(stored, [sha(&front), sha(&back)], "front first");
+}
