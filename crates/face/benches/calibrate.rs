@@ -3,13 +3,18 @@
 //! Prints same-person and different-person cosine scores on the real photos in `.tools/photos`
 //! (photo against photo, and synthetic ID card against camera-sized frame), the threshold that
 //! separates them, liveness scores on the real photos, and per-stage timings p50/p99.
+//!
+//! `LIVENESS_PHOTOS=/dir cargo bench -p truecopy-face --bench calibrate` adds a liveness section:
+//! every `.jpg`/`.png` in `/dir` fitted into a 720×960 frame, every detected face scored with each
+//! [`LivenessCrop`] (the engine's and the model reference code's), and the same for a synthetic
+//! card scan made from each photo's largest face (print-like, should stay low).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeMap;
 
-use truecopy_face::{FaceEngine, cosine};
+use truecopy_face::{DetectedFace, FaceEngine, LIVENESS_CROP, LivenessCrop, cosine};
 
 fn summary(name: &str, v: &[f32]) {
     let mut s = v.to_vec();
@@ -169,9 +174,12 @@ fn main() {
     }
     summary("liveness, synthetic card scans", &card_live);
     println!(
-        "configured liveness threshold = {:.3}",
+        "configured liveness threshold = {:.3} ({LIVENESS_CROP:?} crop)",
         engine.liveness_threshold()
     );
+    if let Some(dir) = std::env::var_os("LIVENESS_PHOTOS") {
+        liveness_crops(&mut engine, std::path::Path::new(&dir));
+    }
 
     // 4. Timings: repeat one card-vs-selfie session.
     if let (Some(a), Some(b)) = (frames.first(), frames.get(1))
@@ -199,6 +207,133 @@ fn main() {
             common::percentile(&v, 99.0)
         );
     }
+}
+
+/// Liveness of every face on the photos in `dir` (720×960 frames) and of a synthetic card scan of
+/// each (made from its largest face), with both crops, side by side.
+fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|f| {
+            matches!(
+                f.extension().and_then(|e| e.to_str()),
+                Some("jpg" | "jpeg" | "png")
+            )
+        })
+        .collect();
+    files.sort();
+    println!(
+        "\n# liveness by crop: a = Area (box as detected, area-averaged), b = CvLinear (box as \
+         detected, whole-pixel ROI, OpenCV INTER_LINEAR), c = SquareArea (reference square box, \
+         area-averaged), d = Reference (square box, whole-pixel ROI, INTER_LINEAR)"
+    );
+    println!(
+        "  {:<28} {:>4} {:>9} {:>7} {:>7} {:>7} {:>7}",
+        "photo", "face", "box px", "a", "b", "c", "d"
+    );
+    let (mut largest, mut all, mut cards) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sources: Vec<(String, image::RgbImage)> = Vec::new();
+    for f in &files {
+        let full = common::load(f);
+        let frame = common::selfie_frame(&full);
+        let faces = engine.detect(&frame).unwrap_or_else(|e| panic!("{e}"));
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if faces.is_empty() {
+            println!("  {name:<28} no face");
+        }
+        for (i, face) in faces.iter().enumerate() {
+            let s = score(engine, &frame, face);
+            println!(
+                "  {name:<28} {i:>4} {:>9} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
+                format!(
+                    "{:.0}x{:.0}",
+                    face.bbox[2] - face.bbox[0],
+                    face.bbox[3] - face.bbox[1]
+                ),
+                s[0],
+                s[1],
+                s[2],
+                s[3]
+            );
+            if i == 0 {
+                largest.push(s);
+            }
+            all.push(s);
+        }
+        sources.push((name, full));
+    }
+    println!("\n# liveness of synthetic card scans (print-like, should stay low)");
+    for (name, full) in &sources {
+        let Some(face) = engine
+            .detect(full)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let card = common::synthetic_card(full, &face);
+        let Some(cf) = engine
+            .detect(&card)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .next()
+        else {
+            println!("  card {name:<23} no face");
+            continue;
+        };
+        let s = score(engine, &card, &cf);
+        println!(
+            "  card {name:<23} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
+            s[0], s[1], s[2], s[3]
+        );
+        cards.push(s);
+    }
+    println!("\n# liveness distributions (a b c d as above)");
+    for (set, v) in [
+        ("largest face per photo", &largest),
+        ("every detected face", &all),
+        ("synthetic card scans", &cards),
+    ] {
+        for (k, tag) in ["a", "b", "c", "d"].iter().enumerate() {
+            let mut x: Vec<f64> = v.iter().map(|s| s[k] as f64).collect();
+            x.sort_by(f64::total_cmp);
+            let below = |t: f64| x.iter().filter(|&&p| p < t).count();
+            println!(
+                "  {set:<24} {tag} n={:<3} min={:.3} p10={:.3} median={:.3} max={:.3} <0.25:{} <0.10:{} <0.05:{}",
+                x.len(),
+                x.first().copied().unwrap_or(f64::NAN),
+                common::percentile(&x, 10.0),
+                common::percentile(&x, 50.0),
+                x.last().copied().unwrap_or(f64::NAN),
+                below(0.25),
+                below(0.10),
+                below(0.05)
+            );
+        }
+    }
+}
+
+const CROPS: [LivenessCrop; 4] = [
+    LivenessCrop::Area,
+    LivenessCrop::CvLinear,
+    LivenessCrop::SquareArea,
+    LivenessCrop::Reference,
+];
+
+/// The liveness of `face` on `img` with each of [`CROPS`].
+fn score(engine: &mut FaceEngine, img: &image::RgbImage, face: &DetectedFace) -> [f32; 4] {
+    CROPS.map(|c| {
+        engine
+            .liveness_with(img, face, c)
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
 }
 
 fn short(p: &std::path::Path) -> String {

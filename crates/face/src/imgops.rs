@@ -120,6 +120,77 @@ fn box_average(img: &RgbImage, rect: Rect, out_w: usize, out_h: usize, fill: f32
     out
 }
 
+/// Fixed-point scale of OpenCV's resize weights (`INTER_RESIZE_COEF_BITS` = 11).
+const CV_COEF_ONE: i32 = 1 << 11;
+
+/// OpenCV `resize` source positions and fixed-point weights along one axis of `src` pixels
+/// resized to `dst`: sample at `(d + 0.5) · src/dst − 0.5`, the two neighbours clamped to the
+/// edge (OpenCV's replicated border), weights rounded to 11 bits.
+fn cv_linear_taps(src: u32, dst: usize) -> Vec<(u32, u32, i32, i32)> {
+    let scale = src as f64 / dst as f64;
+    (0..dst)
+        .map(|d| {
+            let f = ((d as f64 + 0.5) * scale - 0.5) as f32;
+            let mut s = f.floor() as i64;
+            let mut frac = f - s as f32;
+            if s < 0 {
+                (s, frac) = (0, 0.0);
+            }
+            if s >= src as i64 - 1 {
+                (s, frac) = (src as i64 - 1, 0.0);
+            }
+            let w0 = ((1.0 - frac) * CV_COEF_ONE as f32).round() as i32;
+            let s0 = s as u32;
+            (s0, (s0 + 1).min(src - 1), w0, CV_COEF_ONE - w0)
+        })
+        .collect()
+}
+
+/// Resizes the whole-pixel rectangle `(x, y, w, h)` of `img` to `out_w × out_h` RGB values (0–255,
+/// whole numbers) as OpenCV's `cv::resize(roi, dst, size)` does with its default `INTER_LINEAR`
+/// on 8-bit images: each output pixel is one bilinear sample of the rectangle, at
+/// `(u + 0.5) · w/out_w − 0.5`, with OpenCV's 11-bit fixed-point weights and rounding. It does
+/// **not** average when shrinking: the pixels between two samples are skipped (aliasing), as in
+/// the code the liveness model comes with. The rectangle is clipped to the image. Checked against
+/// `cv2.resize` (OpenCV 5.1, x86-64): equal within one grey level (OpenCV's vectorised path rounds
+/// slightly differently from its scalar one, which this follows).
+pub(crate) fn resize_cv_linear(
+    img: &RgbImage,
+    (x, y, w, h): (u32, u32, u32, u32),
+    out_w: usize,
+    out_h: usize,
+) -> Vec<[f32; 3]> {
+    let (iw, ih) = img.dimensions();
+    let x = x.min(iw.saturating_sub(1));
+    let y = y.min(ih.saturating_sub(1));
+    let w = w.clamp(1, iw - x);
+    let h = h.clamp(1, ih - y);
+    let xs = cv_linear_taps(w, out_w);
+    let ys = cv_linear_taps(h, out_h);
+    // Horizontal pass on one source row: values scaled by 2^11, as OpenCV keeps them.
+    let row = |sy: u32| -> Vec<[i32; 3]> {
+        xs.iter()
+            .map(|&(s0, s1, a0, a1)| {
+                let p0 = img.get_pixel(x + s0, y + sy).0;
+                let p1 = img.get_pixel(x + s1, y + sy).0;
+                [0, 1, 2].map(|c| p0[c] as i32 * a0 + p1[c] as i32 * a1)
+            })
+            .collect()
+    };
+    let mut out = Vec::with_capacity(out_w * out_h);
+    for &(s0, s1, b0, b1) in &ys {
+        let (r0, r1) = (row(s0), row(s1));
+        for (p0, p1) in r0.iter().zip(&r1) {
+            // Vertical pass and OpenCV's `FixedPtCast<int, uchar, 22>`: round, then saturate.
+            out.push([0, 1, 2].map(|c| {
+                let v = (p0[c] as i64 * b0 as i64 + p1[c] as i64 * b1 as i64 + (1 << 21)) >> 22;
+                v.clamp(0, 255) as f32
+            }));
+        }
+    }
+    out
+}
+
 /// A 2×3 affine matrix mapping source → destination: `[a, b, tx; c, d, ty]`.
 pub(crate) type Affine = [[f32; 3]; 2];
 
@@ -248,5 +319,46 @@ mod tests {
         for p in out {
             assert!((p[0] - 100.0).abs() < 1.0, "{p:?}");
         }
+    }
+
+    #[test]
+    fn cv_linear_samples_without_averaging_like_opencv() {
+        // Columns alternate 0 / 200. Shrinking 12 → 4 (scale 3) samples at x = (u + 0.5)·3 − 0.5
+        // = 1, 4, 7, 10: exactly on bright, dark, bright, dark columns — nothing is averaged.
+        let img = RgbImage::from_fn(12, 12, |x, _| {
+            if x % 2 == 0 {
+                image::Rgb([0, 0, 0])
+            } else {
+                image::Rgb([200, 200, 200])
+            }
+        });
+        let out = resize_cv_linear(&img, (0, 0, 12, 12), 4, 4);
+        let row: Vec<f32> = out[..4].iter().map(|p| p[0]).collect();
+        assert_eq!(row, vec![200.0, 0.0, 200.0, 0.0]);
+        // The area filter on the same rectangle averages three columns into each output pixel
+        // (66.7 or 133.3), never a pure dark or bright one.
+        let area = resample(
+            &img,
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 12.0,
+                h: 12.0,
+            },
+            4,
+            4,
+            0.0,
+        );
+        assert!(area.iter().all(|p| (p[0] - 100.0).abs() < 34.0), "{area:?}");
+        // A fractional position weighs the two neighbours (cv::resize 4 → 3 of a ramp
+        // 0, 60, 120, 180: x = (u + 0.5)·4/3 − 0.5 = 0.1667, 1.5, 2.8333 → 10, 90, 170) and the
+        // rectangle is an offset into the image (a region of interest).
+        let ramp = RgbImage::from_fn(6, 2, |x, _| {
+            let v = (x.saturating_sub(1) * 60).min(255) as u8;
+            image::Rgb([v, v, v])
+        });
+        let out = resize_cv_linear(&ramp, (1, 0, 4, 1), 3, 1);
+        let row: Vec<f32> = out.iter().map(|p| p[0]).collect();
+        assert_eq!(row, vec![10.0, 90.0, 170.0]);
     }
 }

@@ -28,6 +28,25 @@ pub const DEFAULT_MATCH_THRESHOLD: f32 = 0.55;
 /// Liveness probability (class "live") at or above which the frame is taken as live (see CALIBRATION.md).
 pub const DEFAULT_LIVENESS_THRESHOLD: f32 = 0.25;
 
+/// How the liveness crop (face box × 2.7) becomes the model's 128×128 input. The model's
+/// reference code (`faceplugin-face-recognition-js`) first makes the detector's box square (side =
+/// box height, same centre, clipped to the frame), then crops a whole-pixel rectangle and resizes
+/// it with OpenCV `INTER_LINEAR` (one bilinear sample per output pixel, no averaging).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LivenessCrop {
+    /// The detector's box as is, fractional window, area-averaged when shrinking (the engine's).
+    Area,
+    /// The detector's box as is, the reference's whole-pixel rectangle and `INTER_LINEAR`.
+    CvLinear,
+    /// The reference's square box, fractional window, area-averaged.
+    SquareArea,
+    /// All of the reference: square box, whole-pixel rectangle, `INTER_LINEAR`.
+    Reference,
+}
+
+/// The crop the engine uses for liveness (see CALIBRATION.md, "Liveness").
+pub const LIVENESS_CROP: LivenessCrop = LivenessCrop::Area;
+
 /// A detector box `[x1, y1, x2, y2]` in source pixels and its confidence.
 type Candidate = ([f32; 4], f32);
 
@@ -633,28 +652,35 @@ impl FaceEngine {
         Ok(Some(v))
     }
 
-    /// Probability of the "live" class for `face` on the camera frame `img` (crop = box × 2.7).
+    /// Probability of the "live" class for `face` on the camera frame `img` (crop = box × 2.7),
+    /// with the engine's crop ([`LIVENESS_CROP`]).
     fn liveness_of(&mut self, img: &RgbImage, face: &DetectedFace) -> Result<f32, FaceError> {
-        let (w, h) = (img.width() as f32, img.height() as f32);
-        let (bw, bh) = (face.width().max(1.0), face.height().max(1.0));
-        let scale = ((h - 1.0) / bh).min((w - 1.0) / bw).min(2.7);
-        let (nw, nh) = (bw * scale, bh * scale);
-        let (cx, cy) = (face.bbox[0] + bw / 2.0, face.bbox[1] + bh / 2.0);
-        // Keep the window inside the frame by shifting it, as the model's reference code does.
-        let x0 = (cx - nw / 2.0).clamp(0.0, (w - 1.0 - nw).max(0.0));
-        let y0 = (cy - nh / 2.0).clamp(0.0, (h - 1.0 - nh).max(0.0));
-        let pixels = resample(
-            img,
-            Rect {
-                x: x0,
-                y: y0,
-                w: nw,
-                h: nh,
-            },
-            128,
-            128,
-            0.0,
-        );
+        self.liveness_with(img, face, LIVENESS_CROP)
+    }
+
+    /// The liveness probability of one detected `face` on `img` with the given crop: for the
+    /// calibration bench, which compares the two crops. The engine itself uses [`LIVENESS_CROP`].
+    pub fn liveness_with(
+        &mut self,
+        img: &RgbImage,
+        face: &DetectedFace,
+        crop: LivenessCrop,
+    ) -> Result<f32, FaceError> {
+        let (w, h) = img.dimensions();
+        let square = DetectedFace {
+            bbox: square_box(w, h, face.bbox),
+            ..face.clone()
+        };
+        let pixels = match crop {
+            LivenessCrop::Area => liveness_window_area(img, face),
+            LivenessCrop::SquareArea => liveness_window_area(img, &square),
+            LivenessCrop::CvLinear => {
+                imgops::resize_cv_linear(img, liveness_roi(w, h, face.bbox), 128, 128)
+            }
+            LivenessCrop::Reference => {
+                imgops::resize_cv_linear(img, liveness_roi(w, h, square.bbox), 128, 128)
+            }
+        };
         let plane = 128 * 128;
         let mut input = vec![0.0f32; 3 * plane];
         for (i, p) in pixels.iter().enumerate() {
@@ -797,6 +823,82 @@ impl FaceEngine {
     }
 }
 
+/// The engine's liveness crop: the box × 2.7 window in fractional pixels, area-averaged to 128×128.
+fn liveness_window_area(img: &RgbImage, face: &DetectedFace) -> Vec<[f32; 3]> {
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let (bw, bh) = (face.width().max(1.0), face.height().max(1.0));
+    let scale = ((h - 1.0) / bh).min((w - 1.0) / bw).min(2.7);
+    let (nw, nh) = (bw * scale, bh * scale);
+    let (cx, cy) = (face.bbox[0] + bw / 2.0, face.bbox[1] + bh / 2.0);
+    // Keep the window inside the frame by shifting it, as the model's reference code does.
+    let x0 = (cx - nw / 2.0).clamp(0.0, (w - 1.0 - nw).max(0.0));
+    let y0 = (cy - nh / 2.0).clamp(0.0, (h - 1.0 - nh).max(0.0));
+    resample(
+        img,
+        Rect {
+            x: x0,
+            y: y0,
+            w: nw,
+            h: nh,
+        },
+        128,
+        128,
+        0.0,
+    )
+}
+
+/// The detector box as the model's reference code hands it on (`scaleResult` in `fr_detect.js`):
+/// a square of side = box height around the box's centre, clipped to a `w × h` frame.
+fn square_box(w: u32, h: u32, [x1, y1, x2, y2]: [f32; 4]) -> [f32; 4] {
+    let side = y2 - y1;
+    let (cx, cy) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+    [
+        (cx - side / 2.0).max(0.0),
+        (cy - side / 2.0).max(0.0),
+        (cx + side / 2.0).min(w as f32 - 1.0),
+        (cy + side / 2.0).min(h as f32 - 1.0),
+    ]
+}
+
+/// The liveness crop of the model's reference code (`alignLivenessImage` in
+/// `faceplugin-face-recognition-js`): the box truncated to whole pixels, widened × 2.7 around
+/// its centre (less if the frame is too small), shifted back inside a `w × h` frame, and
+/// truncated again to a whole-pixel rectangle `(x, y, width, height)`.
+fn liveness_roi(w: u32, h: u32, bbox: [f32; 4]) -> (u32, u32, u32, u32) {
+    // JavaScript `parseInt` of a number: truncation toward zero.
+    let [x1, y1, x2, y2] = bbox.map(|v| if v.is_finite() { v.trunc() } else { 0.0 });
+    let (bw, bh) = ((x2 - x1).abs().max(1.0), (y2 - y1).abs().max(1.0));
+    let (sw, sh) = (w as f32, h as f32);
+    let scale = ((sh - 1.0) / bh).min((sw - 1.0) / bw).min(2.7);
+    let (nw, nh) = (bw * scale, bh * scale);
+    let (cx, cy) = (bw / 2.0 + x1, bh / 2.0 + y1);
+    let (mut l, mut t) = (cx - nw / 2.0, cy - nh / 2.0);
+    let (mut r, mut b) = (cx + nw / 2.0, cy + nh / 2.0);
+    if l < 0.0 {
+        r -= l;
+        l = 0.0;
+    }
+    if t < 0.0 {
+        b -= t;
+        t = 0.0;
+    }
+    if r > sw - 1.0 {
+        l -= r - sw + 1.0;
+        r = sw - 1.0;
+    }
+    if b > sh - 1.0 {
+        t -= b - sh + 1.0;
+        b = sh - 1.0;
+    }
+    let whole = |v: f32| v.trunc().max(0.0) as u32;
+    (
+        whole(l),
+        whole(t),
+        whole(r - l).min(w.saturating_sub(1)).max(1),
+        whole(b - t).min(h.saturating_sub(1)).max(1),
+    )
+}
+
 fn add(timings: &mut BTreeMap<String, f64>, key: &str, v: f64) {
     *timings.entry(key.to_owned()).or_insert(0.0) += v;
 }
@@ -851,5 +953,39 @@ mod tests {
         assert!(face_crop(&img, &face([90.0, 10.0, 10.0, 30.0]), 0.25).is_none());
         assert!(face_crop(&img, &face([f32::NAN, 0.0, 10.0, 30.0]), 0.25).is_none());
         assert!(face_crop(&img, &face([300.0, 0.0, 400.0, 30.0]), 0.25).is_none());
+    }
+
+    #[test]
+    fn the_liveness_roi_is_the_reference_crop() {
+        // Inside the frame: whole-pixel box 40×50, × 2.7 = 108×135 around (320, 425).
+        assert_eq!(
+            liveness_roi(720, 960, [300.9, 400.2, 340.5, 450.7]),
+            (266, 357, 108, 135)
+        );
+        // Over the top-left corner: shifted back to (0, 0), size kept.
+        assert_eq!(
+            liveness_roi(720, 960, [100.7, 200.2, 300.9, 450.6]),
+            (0, 0, 540, 675)
+        );
+        // Over the right edge: shifted left so that it ends at the last column but one, as the
+        // reference does (`src_w - 1`).
+        assert_eq!(
+            liveness_roi(720, 960, [650.0, 10.0, 710.0, 90.0]),
+            (557, 0, 162, 216)
+        );
+        // The reference's detector output: square of side = height around the centre, clipped.
+        assert_eq!(
+            square_box(720, 960, [300.0, 400.0, 340.0, 460.0]),
+            [290.0, 400.0, 350.0, 460.0]
+        );
+        assert_eq!(
+            square_box(720, 960, [690.0, 0.0, 719.0, 60.0]),
+            [674.5, 0.0, 719.0, 60.0]
+        );
+        // A box larger than the frame / 2.7: the factor shrinks to fit.
+        assert_eq!(
+            liveness_roi(200, 100, [50.0, 10.0, 150.0, 90.0]),
+            (38, 0, 123, 99)
+        );
     }
 }
