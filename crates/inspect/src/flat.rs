@@ -86,8 +86,8 @@ struct Cells {
 }
 
 /// Pixels that are paper: not within 2 px of anything [`INKISH`] below the local paper level
-/// (the 90th percentile of grey per 32×32 block).
-fn paper_mask(w: &Work) -> Vec<bool> {
+/// (the 90th percentile of grey per 32×32 block); and those ink-ish pixels themselves.
+fn paper_mask(w: &Work) -> (Vec<bool>, Vec<bool>) {
     const B: usize = 32;
     let (bw, bh) = (w.w.div_ceil(B), w.h.div_ceil(B));
     let mut level = vec![0u8; bw * bh];
@@ -144,7 +144,32 @@ fn paper_mask(w: &Work) -> Vec<bool> {
             }
         }
     }
-    paper
+    (paper, dark)
+}
+
+/// Whether a printed rule (a frame, an underline) runs unbroken through the box `x0..x1` ×
+/// `y0..y1` and on past both sides by `reach` px: in some band of five rows (a skewed line
+/// drifts), at least 95 % of the columns hold ink. Correction fluid would have covered such a
+/// line inside the patch; text, with its gaps between letters, never fills a row like that.
+fn ruled_through(
+    dark: &[bool],
+    width: usize,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+    reach: usize,
+) -> bool {
+    let height = dark.len() / width.max(1);
+    let (xa, xb) = (x0.saturating_sub(reach), (x1 + reach).min(width));
+    if xb <= xa || x0 < reach || x1 + reach > width {
+        return false;
+    }
+    (y0..y1.min(height)).any(|y| {
+        let (ya, yb) = (y.saturating_sub(2), (y + 3).min(height));
+        let inked = (xa..xb)
+            .filter(|&x| (ya..yb).any(|yy| dark[yy * width + x]))
+            .count();
+        inked * 100 >= (xb - xa) * 95
+    })
 }
 
 fn cells(w: &Work, paper: &[bool]) -> Cells {
@@ -274,7 +299,7 @@ fn background(c: &Cells) -> Vec<Option<[f32; 3]>> {
 
 /// Find the most patch-like flat block on the page, if any passes every test.
 pub fn measure(w: &Work) -> Option<FlatPatch> {
-    let paper = paper_mask(w);
+    let (paper, dark) = paper_mask(w);
     let c = cells(w, &paper);
     let (cw, ch) = (c.cw, c.ch);
     if cw < 8 || ch < 8 {
@@ -433,6 +458,10 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
                 n,
             )
         };
+        // A frame or underline printed through it: paper beside a line, not a patch.
+        if ruled_through(&dark, w.w, (px0, px1), (py0, py1), 2 * CELL) {
+            continue;
+        }
         let (ig, ic, it, inn) = stats(true);
         let (og, oc, ot, on) = stats(false);
         if inn < 40 || on < 40 {
@@ -475,4 +504,30 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mask(w: usize, h: usize, ink: impl Fn(usize, usize) -> bool) -> Vec<bool> {
+        (0..w * h).map(|i| ink(i % w, i / w)).collect()
+    }
+
+    #[test]
+    fn a_rule_through_the_box_is_seen_and_text_or_a_covered_rule_is_not() {
+        let (w, h) = (200, 60);
+        let bx = ((60, 140), (20, 40));
+        // A slightly skewed line across the page, through the box.
+        let line = mask(w, h, |x, y| y == 28 + x / 80);
+        assert!(ruled_through(&line, w, bx.0, bx.1, 8));
+        // The same line covered inside the box (fluid over it): broken, not a rule through.
+        let covered = mask(w, h, |x, y| y == 28 + x / 80 && !(62..138).contains(&x));
+        assert!(!ruled_through(&covered, w, bx.0, bx.1, 8));
+        // Text: strokes 3 px wide with 2–4 px gaps, words apart.
+        let text = mask(w, h, |x, y| (24..34).contains(&y) && x % 6 < 3 && x % 40 < 34);
+        assert!(!ruled_through(&text, w, bx.0, bx.1, 8));
+        // A box at the raster's edge has no room to look past it.
+        assert!(!ruled_through(&line, w, (2, 100), bx.1, 8));
+    }
 }
