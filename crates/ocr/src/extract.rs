@@ -6,7 +6,7 @@ use truecopy_domain::DocumentType;
 
 use crate::text::{
     Line, clean_value, continuation, digitize, find_date, find_label, fold_str, line_below,
-    looks_like_name, title_case, value_after,
+    looks_like_name, value_after,
 };
 
 /// Classifies from the folded text of all pages: titles weigh 3, supporting keywords 1.
@@ -336,7 +336,8 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
         &mut f,
         "date_of_birth_words",
         lab(&["ghi bang chu"]).map(|v| {
-            let x = v.2;
+            // Wrapped words continue at the form's left margin, under the label.
+            let x = lines[v.1].x0;
             with_continuation(lines, v, x, BC_LABELS)
         }),
     );
@@ -433,7 +434,8 @@ const DIPLOMA_LABELS: &[&str] = &[
 pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
     let mut f = Fields::new();
     let lab = |keys: &[&str]| labelled(lines, keys, DIPLOMA_LABELS, false).map(|v| v.0);
-    // University: the uppercase line under HIỆU TRƯỞNG in the Vietnamese heading.
+    // University: the line under HIỆU TRƯỞNG in the Vietnamese heading, as printed (its own
+    // capitals: "Trường Đại học Hàng hải Việt Nam" is not "Hàng Hải").
     put(
         &mut f,
         "university",
@@ -443,10 +445,7 @@ pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
                 l.folded_str().starts_with("truong dai hoc")
                     || l.folded_str().starts_with("truong ")
             })
-            .map(|l| {
-                let t = title_case(&clean_value(&l.text));
-                t.replacen("Đại Học", "Đại học", 1)
-            }),
+            .map(|l| clean_value(&l.text)),
     );
     put(
         &mut f,
