@@ -6,7 +6,7 @@ use truecopy_domain::DocumentType;
 
 use crate::text::{
     Line, clean_value, continuation, digitize, find_date, find_label, fold_str, line_below,
-    looks_like_name, value_after,
+    looks_like_name, title_case, value_after,
 };
 
 /// Classifies from the folded text of all pages: titles weigh 3, supporting keywords 1.
@@ -434,8 +434,10 @@ const DIPLOMA_LABELS: &[&str] = &[
 pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
     let mut f = Fields::new();
     let lab = |keys: &[&str]| labelled(lines, keys, DIPLOMA_LABELS, false).map(|v| v.0);
-    // University: the line under HIỆU TRƯỞNG in the Vietnamese heading, as printed (its own
-    // capitals: "Trường Đại học Hàng hải Việt Nam" is not "Hàng Hải").
+    // University: the line under HIỆU TRƯỞNG in the Vietnamese heading, as printed when it is
+    // in mixed case (its own capitals: "Trường Đại học Hàng hải Việt Nam" is not "Hàng Hải");
+    // printed in capitals, its name is written the usual way ("Trường Đại học Cần Thơ"), which
+    // is right for proper names and a guess for the rest until a list of official names is kept.
     put(
         &mut f,
         "university",
@@ -445,7 +447,7 @@ pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
                 l.folded_str().starts_with("truong dai hoc")
                     || l.folded_str().starts_with("truong ")
             })
-            .map(|l| clean_value(&l.text)),
+            .map(|l| university_name(&clean_value(&l.text))),
     );
     put(
         &mut f,
@@ -512,6 +514,15 @@ fn mostly_upper(s: &str) -> bool {
     let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
     let up = letters.iter().filter(|c| c.is_uppercase()).count();
     letters.len() >= 4 && up * 10 >= letters.len() * 8 && s.split_whitespace().count() >= 2
+}
+
+/// A university's name as read: kept in mixed case, written the usual way when in capitals.
+fn university_name(v: &str) -> String {
+    if is_upper(v) {
+        title_case(v).replacen("Đại Học", "Đại học", 1)
+    } else {
+        v.to_owned()
+    }
 }
 
 fn is_upper(s: &str) -> bool {
@@ -723,6 +734,18 @@ mod tests {
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_university_keeps_its_own_capitals() {
+        assert_eq!(
+            university_name("Trường Đại học Hàng hải Việt Nam"),
+            "Trường Đại học Hàng hải Việt Nam"
+        );
+        assert_eq!(
+            university_name("TRƯỜNG ĐẠI HỌC CẦN THƠ"),
+            "Trường Đại học Cần Thơ"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! set it in the service unit or the launching shell.
 
 mod extract;
+mod names;
 mod prep;
 mod text;
 
@@ -293,6 +294,12 @@ impl OcrEngine {
         };
         if document_type != DocumentType::CitizenId {
             add("extract", t);
+        }
+        let mut fields = fields;
+        for key in ["full_name", "father_name", "mother_name", "signer_name"] {
+            if let Some(v) = fields.get_mut(key) {
+                *v = names::restore_family_name(v);
+            }
         }
         Ok(Reading {
             document_type,

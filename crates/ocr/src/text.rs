@@ -493,6 +493,23 @@ pub(crate) fn looks_like_name(s: &str) -> bool {
         })
 }
 
+/// Title case of an uppercase Vietnamese phrase.
+pub(crate) fn title_case(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
