@@ -169,6 +169,8 @@ both_backends! {
         for s in sessions {
             let r = result_of(&inbox.join("done").join(s));
             let case = cases.iter().find(|c| c.id == r["case_id"].as_str().expect("id")).expect("its case");
+            // The folder lists back.jpg before front.jpg: the portrait is found on the front.
+            assert_eq!(r["face"]["portrait_detected"], true, "{s}: {r:#}");
             assert!(case.state.is_final() || case.state == truecopy_domain::CaseState::Flagged, "{s}: {}", case.state);
             // At most one copy per case, and the result names it when there is one.
             match reg.copy_of_case(&case.id).expect("query") {
