@@ -296,6 +296,32 @@ impl OcrEngine {
             add("extract", t);
         }
         let mut fields = fields;
+        // A seal stamped over the signer's printed name (and title) hides them from the main
+        // reading, which keeps deep red as ink: read the signature block again without red.
+        let signer_missing = !fields.contains_key("signer_name")
+            || (document_type == DocumentType::Decision && !fields.contains_key("signer_title"));
+        if matches!(
+            document_type,
+            DocumentType::BirthCertificate | DocumentType::Diploma | DocumentType::Decision
+        ) && signer_missing
+        {
+            let t = Instant::now();
+            let lines = self.reread_signature_block(&pages[0], &prepared[0], &page_lines[0])?;
+            let width = prepared[0].grey.width() as i32;
+            let again = match document_type {
+                DocumentType::BirthCertificate => extract::birth_certificate(&lines),
+                DocumentType::Diploma => extract::diploma(&lines, width),
+                _ => extract::decision(&lines, width),
+            };
+            for key in ["signer_name", "signer_title"] {
+                if !fields.contains_key(key)
+                    && let Some(v) = again.get(key)
+                {
+                    fields.insert(key.to_owned(), v.clone());
+                }
+            }
+            add("ocr_signature", t);
+        }
         for key in ["full_name", "father_name", "mother_name", "signer_name"] {
             if let Some(v) = fields.get_mut(key) {
                 *v = names::restore_family_name(v);
@@ -328,6 +354,43 @@ impl OcrEngine {
         let (tsv_vie, vie) = run_regions(vie, &pr.grey, pr.dpi, &regions)?;
         self.vie = Some(vie);
         Ok(text::merge_diacritics(&tsv, &tsv_vie))
+    }
+
+    /// The page's lines with those of its signature block (the lower right part, where
+    /// Decree 30/2020 and the civil-status and diploma forms put it) read again from a
+    /// rendering without red or blue ink.
+    fn reread_signature_block(
+        &mut self,
+        page: &image::RgbImage,
+        pr: &prep::Prepared,
+        lines: &[text::Line],
+    ) -> Result<Vec<text::Line>, OcrError> {
+        let (w, h) = pr.grey.dimensions();
+        let (x0, y0) = (w * 2 / 5, h / 2);
+        let clean = prep::without_red(page, &pr.geometry);
+        let (cw, ch) = clean.dimensions();
+        if cw != w || ch != h || w - x0 < 64 || h - y0 < 64 {
+            return Ok(lines.to_vec());
+        }
+        let region = prep::Prepared {
+            grey: image::imageops::crop_imm(&clean, x0, y0, w - x0, h - y0).to_image(),
+            dpi: pr.dpi,
+            geometry: pr.geometry,
+        };
+        let tsv = self.ocr_main(&region)?;
+        let (mut block, _) = text::lines_from_tsv(&tsv);
+        for l in &mut block {
+            l.x0 += x0 as i32;
+            l.x1 += x0 as i32;
+            l.y0 += y0 as i32;
+            l.y1 += y0 as i32;
+        }
+        let inside =
+            |l: &text::Line| (l.x0 + l.x1) / 2 >= x0 as i32 && (l.y0 + l.y1) / 2 >= y0 as i32;
+        let mut out: Vec<text::Line> = lines.iter().filter(|l| !inside(l)).cloned().collect();
+        out.extend(block);
+        out.sort_by_key(|l| (l.y0, l.x0));
+        Ok(out)
     }
 
     /// The page read as sparse text (no layout analysis into columns and pictures), in

@@ -11,6 +11,16 @@ pub(crate) struct Prepared {
     pub grey: GrayImage,
     /// Estimated resolution of `grey`, passed to tesseract.
     pub dpi: u32,
+    /// How `grey` was made from the page, to make another rendering of it that lines up.
+    pub geometry: Geometry,
+}
+
+/// Crop (x, y, w, h), scaled size and deskew angle (degrees) from a page to its `grey`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Geometry {
+    crop: (u32, u32, u32, u32),
+    scaled: Option<(u32, u32)>,
+    angle: f32,
 }
 
 /// Width of an ID-1 card in mm, and the short side of A4.
@@ -36,29 +46,60 @@ pub(crate) fn prepare(page: &RgbImage) -> Prepared {
     };
     let src_dpi = px_per_mm * 25.4;
     let target = if is_card { CARD_DPI } else { PAGE_DPI };
-    let (scaled, dpi) = if src_dpi > target * 1.15 {
+    let (scaled, dpi, size) = if src_dpi > target * 1.15 {
         let f = target / src_dpi;
         let nw = ((w as f32) * f).round().max(1.0) as u32;
         let nh = ((h as f32) * f).round().max(1.0) as u32;
-        (resize(&cropped, nw, nh), target)
+        (resize(&cropped, nw, nh), target, Some((nw, nh)))
     } else {
-        (cropped, src_dpi.max(70.0))
+        (cropped, src_dpi.max(70.0), None)
     };
     let angle = skew_angle(&scaled);
-    let grey = if angle.abs() > 0.1 {
+    Prepared {
+        grey: deskew(scaled, angle),
+        dpi: dpi.round() as u32,
+        geometry: Geometry {
+            crop: (x0, y0, w, h),
+            scaled: size,
+            angle,
+        },
+    }
+}
+
+fn deskew(img: GrayImage, angle: f32) -> GrayImage {
+    if angle.abs() > 0.1 {
         rotate_about_center(
-            &scaled,
+            &img,
             angle.to_radians(),
             Interpolation::Bilinear,
             Luma([255u8]),
         )
     } else {
-        scaled
-    };
-    Prepared {
-        grey,
-        dpi: dpi.round() as u32,
+        img
     }
+}
+
+/// The page again through the same crop, scale and deskew, with every red ink (a seal, however
+/// deep its red) and blue ink whitened: the black print a seal is stamped over comes out whole.
+pub(crate) fn without_red(page: &RgbImage, g: &Geometry) -> GrayImage {
+    let grey = GrayImage::from_fn(page.width(), page.height(), |x, y| {
+        let [r, gr, b] = page.get_pixel(x, y).0;
+        let (r, gr, b) = (r as i32, gr as i32, b as i32);
+        let red = r > 100 && r > gr + 50 && r > b + 30;
+        let blue = b > r + 35 && b > gr + 25;
+        if red || blue {
+            Luma([255])
+        } else {
+            Luma([((r * 299 + gr * 587 + b * 114) / 1000) as u8])
+        }
+    });
+    let (x0, y0, w, h) = g.crop;
+    let cropped = imageops::crop_imm(&grey, x0, y0, w, h).to_image();
+    let scaled = match g.scaled {
+        Some((nw, nh)) => resize(&cropped, nw, nh),
+        None => cropped,
+    };
+    deskew(scaled, g.angle)
 }
 
 /// A bilinear (triangle-filter) resize, the filter `image::imageops::resize` was used with
@@ -210,6 +251,45 @@ fn skew_angle(grey: &GrayImage) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_red_keeps_black_print_under_a_deep_red_seal_in_the_same_geometry() {
+        // An A4-shaped page on a grey bed: black print, a deep red seal ring across part of it,
+        // a blue signature stroke.
+        let page = RgbImage::from_fn(900, 1200, |x, y| {
+            let on_paper = (40..860).contains(&x) && (40..1160).contains(&y);
+            let print = (300..600).contains(&x) && (700..720).contains(&y);
+            let ring = {
+                let (dx, dy) = (x as f32 - 350.0, y as f32 - 700.0);
+                let r = (dx * dx + dy * dy).sqrt();
+                (80.0..95.0).contains(&r)
+            };
+            let pen = (500..700).contains(&x) && (650..653).contains(&y);
+            image::Rgb(match () {
+                _ if print => [20, 20, 20],
+                _ if ring => [200, 30, 60],
+                _ if pen => [40, 60, 200],
+                _ if on_paper => [245, 243, 240],
+                _ => [150, 150, 150],
+            })
+        });
+        let pr = prepare(&page);
+        let clean = without_red(&page, &pr.geometry);
+        assert_eq!(
+            clean.dimensions(),
+            pr.grey.dimensions(),
+            "lines up with the reading"
+        );
+        let dark = |img: &GrayImage| img.pixels().filter(|p| p.0[0] < 100).count();
+        // The ring is ink in the main rendering and gone without red; the print stays.
+        assert!(
+            dark(&clean) < dark(&pr.grey),
+            "{} vs {}",
+            dark(&clean),
+            dark(&pr.grey)
+        );
+        assert!(dark(&clean) > 0, "the black print is kept");
+    }
 
     /// The fast resize gives the pixels the `image` crate's triangle filter gave (the images
     /// tesseract was measured on), within rounding.
