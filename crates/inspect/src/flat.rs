@@ -525,7 +525,9 @@ mod tests {
         let covered = mask(w, h, |x, y| y == 28 + x / 80 && !(62..138).contains(&x));
         assert!(!ruled_through(&covered, w, bx.0, bx.1, 8));
         // Text: strokes 3 px wide with 2–4 px gaps, words apart.
-        let text = mask(w, h, |x, y| (24..34).contains(&y) && x % 6 < 3 && x % 40 < 34);
+        let text = mask(w, h, |x, y| {
+            (24..34).contains(&y) && x % 6 < 3 && x % 40 < 34
+        });
         assert!(!ruled_through(&text, w, bx.0, bx.1, 8));
         // A box at the raster's edge has no room to look past it.
         assert!(!ruled_through(&line, w, (2, 100), bx.1, 8));
