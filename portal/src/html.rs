@@ -1,7 +1,5 @@
 //! Server-rendered HTML: one layout, escaping, no JavaScript.
 
-use std::fmt::Write;
-
 use crate::i18n::Lang;
 
 /// Escapes text for HTML content and attribute values.
@@ -14,19 +12,23 @@ pub fn esc(s: &str) -> String {
 /// Appends `s` escaped for HTML content and attribute values (runs without special
 /// characters are copied whole).
 pub fn esc_into(out: &mut String, s: &str) {
-    let mut rest = s;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
+    // A scan over bytes (the special characters are ASCII, so every match is a character
+    // boundary): cheaper than `str::find` with a set of chars, which decodes each character.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[i + 1..];
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(&s[start..]);
 }
 
 /// The query string with `lang` replaced, for the language switch.
@@ -51,26 +53,67 @@ pub fn page(lang: Lang, title: &str, path: &str, query: Option<&str>, body: &str
         Lang::Vi => "English",
         Lang::En => "Tiếng Việt",
     };
-    let mut s = String::with_capacity(body.len() + 1500);
-    let _ = write!(
-        s,
-        "<!doctype html><html lang=\"{lc}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · {site}</title><link rel=\"stylesheet\" href=\"/static/portal.css\"></head>\
-         <body><header><a class=\"home\" href=\"/?lang={lc}\">{site}</a>\
-         <a class=\"lang\" id=\"lang-switch\" hreflang=\"{oc}\" href=\"{switch}\">{switch_label}</a></header>\
-         <main>{body}</main><footer>{footer}</footer></body></html>",
-        lc = lang.code(),
-        oc = other.code(),
-        title = esc(title),
-        site = lang.t("Kiểm tra bản sao điện tử", "Certified copy check"),
-        switch = esc(&with_lang(path, query, other)),
-        footer = lang.t(
-            "Bản sao điện tử có chứng thực từ bản chính — Trung tâm Phục vụ hành chính công thành phố Hà Nội",
-            "Electronic certified copies of originals — Hanoi Public Administration Service Center",
-        ),
+    let site = lang.t("Kiểm tra bản sao điện tử", "Certified copy check");
+    let footer = lang.t(
+        "Bản sao điện tử có chứng thực từ bản chính — Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+        "Electronic certified copies of originals — Hanoi Public Administration Service Center",
     );
+    // Appended piece by piece (no formatting machinery, no intermediate strings): every
+    // page goes through here.
+    let mut s = String::with_capacity(body.len() + 1500);
+    for part in [
+        "<!doctype html><html lang=\"",
+        lang.code(),
+        "\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
+    ] {
+        s.push_str(part);
+    }
+    esc_into(&mut s, title);
+    for part in [
+        " · ",
+        site,
+        "</title><link rel=\"stylesheet\" href=\"/static/portal.css\"></head>\
+         <body><header><a class=\"home\" href=\"/?lang=",
+        lang.code(),
+        "\">",
+        site,
+        "</a><a class=\"lang\" id=\"lang-switch\" hreflang=\"",
+        other.code(),
+        "\" href=\"",
+    ] {
+        s.push_str(part);
+    }
+    push_switch_href(&mut s, path, query, other);
+    for part in [
+        "\">",
+        switch_label,
+        "</a></header><main>",
+        body,
+        "</main><footer>",
+        footer,
+        "</footer></body></html>",
+    ] {
+        s.push_str(part);
+    }
     s
+}
+
+/// Appends `esc(&with_lang(path, query, lang))` (escaping is per character, so the parts
+/// can be escaped one by one).
+fn push_switch_href(out: &mut String, path: &str, query: Option<&str>, lang: Lang) {
+    esc_into(out, path);
+    out.push('?');
+    for p in query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+    {
+        esc_into(out, p);
+        out.push_str("&amp;");
+    }
+    out.push_str("lang=");
+    out.push_str(lang.code());
 }
 
 pub const CSS: &str = include_str!("../assets/portal.css");
@@ -78,6 +121,22 @@ pub const CSS: &str = include_str!("../assets/portal.css");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn switch_href_is_the_escaped_link() {
+        for (path, query) in [
+            ("/c/ABC", None),
+            ("/c/ABC", Some("")),
+            ("/c/ABC", Some("t=x&lang=vi")),
+            ("/a'b\"<c>", Some("q=1&&lang=en&x=<&y='\"")),
+        ] {
+            for lang in [Lang::Vi, Lang::En] {
+                let mut got = String::new();
+                push_switch_href(&mut got, path, query, lang);
+                assert_eq!(got, esc(&with_lang(path, query, lang)), "{path} {query:?}");
+            }
+        }
+    }
 
     #[test]
     fn escapes_every_special_character() {

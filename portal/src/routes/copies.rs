@@ -1,8 +1,6 @@
 //! Copies: the QR's target `/c/{code}` (verdict page), its page images, and
 //! `/api/v1/copies/{code}`.
 
-use std::fmt::Write;
-
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
@@ -303,14 +301,20 @@ pub fn render_copy(ctx: &Ctx, c: &CopyJson) -> String {
     let lang = ctx.lang;
     let mut b = String::with_capacity(4096);
     match c.status {
-        CopyStatus::Valid => b.push_str(&format!(
-            "<section class=\"verdict valid\" id=\"verdict\" data-verdict=\"VALID\"><h1>✔ {}</h1><p>{}</p></section>",
-            ctx.t("BẢN SAO HỢP LỆ", "VALID COPY"),
-            ctx.t(
-                "Bản sao này có trong sổ chứng thực và chưa bị thu hồi. Hãy so sánh bản in với các trang dưới đây.",
-                "This copy is in the register and has not been revoked. Compare the printout with the pages below."
-            )
-        )),
+        CopyStatus::Valid => {
+            for part in [
+                "<section class=\"verdict valid\" id=\"verdict\" data-verdict=\"VALID\"><h1>✔ ",
+                ctx.t("BẢN SAO HỢP LỆ", "VALID COPY"),
+                "</h1><p>",
+                ctx.t(
+                    "Bản sao này có trong sổ chứng thực và chưa bị thu hồi. Hãy so sánh bản in với các trang dưới đây.",
+                    "This copy is in the register and has not been revoked. Compare the printout with the pages below.",
+                ),
+                "</p></section>",
+            ] {
+                b.push_str(part);
+            }
+        }
         CopyStatus::Revoked => {
             let r = c.revocation.clone().unwrap_or(RevocationJson {
                 revoked_at: String::new(),
@@ -371,10 +375,9 @@ pub fn render_copy(ctx: &Ctx, c: &CopyJson) -> String {
         }
         b.push_str("</ul></section>");
     }
-    b.push_str(&format!(
-        "<h2>{}</h2><dl class=\"facts\" id=\"facts\">",
-        ctx.t("Thông tin bản sao", "About the copy")
-    ));
+    b.push_str("<h2>");
+    b.push_str(ctx.t("Thông tin bản sao", "About the copy"));
+    b.push_str("</h2><dl class=\"facts\" id=\"facts\">");
     fact(&mut b, ctx.t("Mã bản sao", "Copy code"), &c.code);
     fact(
         &mut b,
@@ -399,32 +402,47 @@ pub fn render_copy(ctx: &Ctx, c: &CopyJson) -> String {
     if let Some(h) = &c.holder_name {
         fact(&mut b, ctx.t("Người yêu cầu", "Holder"), h);
     }
-    let signers: Vec<String> = c
-        .signers
-        .iter()
-        .map(|s| {
-            let role = if s.role == "seal" {
-                ctx.t("con dấu cơ quan", "agency seal")
-            } else {
-                ctx.t("cán bộ", "officer")
-            };
-            format!("{} ({role})", s.subject)
-        })
-        .collect();
-    fact(&mut b, ctx.t("Người ký", "Signed by"), &signers.join("; "));
+    let mut signers = String::new();
+    for (i, s) in c.signers.iter().enumerate() {
+        let role = if s.role == "seal" {
+            ctx.t("con dấu cơ quan", "agency seal")
+        } else {
+            ctx.t("cán bộ", "officer")
+        };
+        if i > 0 {
+            signers.push_str("; ");
+        }
+        for part in [s.subject.as_str(), " (", role, ")"] {
+            signers.push_str(part);
+        }
+    }
+    fact(&mut b, ctx.t("Người ký", "Signed by"), &signers);
     b.push_str("</dl>");
     if c.status == CopyStatus::Valid {
-        b.push_str(&format!(
-            "<h2>{}</h2><div class=\"pages\">",
-            ctx.t("Các trang đã chứng thực", "Certified pages")
-        ));
-        let code = c.code.replace('-', "");
+        b.push_str("<h2>");
+        b.push_str(ctx.t("Các trang đã chứng thực", "Certified pages"));
+        b.push_str("</h2><div class=\"pages\">");
+        let code: String = c.code.chars().filter(|&ch| ch != '-').collect();
         let alt = ctx.t("Trang", "Page");
         for n in 1..=c.page_count + 1 {
-            let _ = write!(
-                b,
-                "<figure><img src=\"/c/{code}/pages/{n}\" alt=\"{alt} {n}\"><figcaption>{alt} {n}</figcaption></figure>",
-            );
+            let n = n.to_string();
+            for part in [
+                "<figure><img src=\"/c/",
+                &code,
+                "/pages/",
+                &n,
+                "\" alt=\"",
+                alt,
+                " ",
+                &n,
+                "\"><figcaption>",
+                alt,
+                " ",
+                &n,
+                "</figcaption></figure>",
+            ] {
+                b.push_str(part);
+            }
         }
         b.push_str("</div>");
     }
