@@ -78,6 +78,31 @@ fn page_ref(key: String, bytes: &[u8], media_type: &str) -> PageRef {
     }
 }
 
+/// `per_page` (one value per session page, in the session's order) in the order of the case's
+/// stored pages, matched by content: an ID card's front is stored first whatever order the
+/// scanner delivered the pages in. Unchanged when a stored page is not among the session's.
+fn in_case_order<T: Clone>(case: &CaseRecord, session: &Session, per_page: Vec<T>) -> Vec<T> {
+    use sha2::Digest;
+    let keys: Vec<String> = session
+        .pages
+        .iter()
+        .map(|p| hex::encode(sha2::Sha256::digest(&p.bytes)))
+        .collect();
+    let ordered: Option<Vec<T>> = case
+        .pages
+        .iter()
+        .map(|cp| {
+            keys.iter()
+                .position(|k| *k == cp.sha256)
+                .and_then(|i| per_page.get(i).cloned())
+        })
+        .collect();
+    match ordered {
+        Some(v) if v.len() == per_page.len() => v,
+        _ => per_page,
+    }
+}
+
 fn holder_name(fields: &BTreeMap<String, String>) -> Option<String> {
     fields.get("full_name").cloned()
 }
@@ -152,7 +177,11 @@ impl Agent {
         let actor = format!("kiosk:{}", self.kiosk_id);
         // The density each page is rendered at; recorded with the checks so that a copy an
         // officer approves later prints at the same true size as one the kiosk issues.
-        let dpi = self.page_dpi(session, analysis.document_type);
+        let dpi = in_case_order(
+            &case,
+            session,
+            self.page_dpi(session, analysis.document_type),
+        );
         let case = if case.state == CaseState::Received {
             let mut details = analysis.details.clone();
             // The faces compared, for the officer's console: blobs like the selfie, their keys

@@ -348,7 +348,18 @@ fn a_card_delivered_back_first_is_read_from_its_front() {
         &[Variant::Valid],
         21,
     );
-    let (front, back) = (cases[0].join("front.jpg"), cases[0].join("back.jpg"));
+    let front = cases[0].join("front.jpg");
+    // The back scanned finer than the front: each page's density must follow it into the case.
+    let back = k.path().join("back.jpg");
+    let b = image::open(cases[0].join("back.jpg")).expect("back");
+    b.resize(
+        b.width() * 5 / 4,
+        b.height() * 5 / 4,
+        image::imageops::FilterType::Triangle,
+    )
+    .to_rgb8()
+    .save(&back)
+    .expect("saved");
     let o = k
         .cmd()
         .args(["process", "--json", "--out"])
@@ -372,4 +383,12 @@ fn a_card_delivered_back_first_is_read_from_its_front() {
     };
     let stored: Vec<&str> = case.pages.iter().map(|p| p.sha256.as_str()).collect();
     assert_eq!(stored, [sha(&front), sha(&back)], "front first");
+    let dpi = case.checks["details"]["page_dpi"]
+        .as_array()
+        .expect("page_dpi");
+    let d = |k: usize| dpi[k].as_f64().expect("measured density");
+    assert!(
+        d(0) < d(1),
+        "the front's density first, then the back's: {dpi:?}"
+    );
 }
