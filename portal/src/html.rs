@@ -84,7 +84,7 @@ pub fn page(lang: Lang, title: &str, path: &str, query: Option<&str>, body: &str
     ] {
         s.push_str(part);
     }
-    push_switch_href(&mut s, path, query, other);
+    esc_into(&mut s, &with_lang(path, query, other));
     for part in [
         "\">",
         switch_label,
@@ -99,44 +99,11 @@ pub fn page(lang: Lang, title: &str, path: &str, query: Option<&str>, body: &str
     s
 }
 
-/// Appends `esc(&with_lang(path, query, lang))` (escaping is per character, so the parts
-/// can be escaped one by one).
-fn push_switch_href(out: &mut String, path: &str, query: Option<&str>, lang: Lang) {
-    esc_into(out, path);
-    out.push('?');
-    for p in query
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
-    {
-        esc_into(out, p);
-        out.push_str("&amp;");
-    }
-    out.push_str("lang=");
-    out.push_str(lang.code());
-}
-
 pub const CSS: &str = include_str!("../assets/portal.css");
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn switch_href_is_the_escaped_link() {
-        for (path, query) in [
-            ("/c/ABC", None),
-            ("/c/ABC", Some("")),
-            ("/c/ABC", Some("t=x&lang=vi")),
-            ("/a'b\"<c>", Some("q=1&&lang=en&x=<&y='\"")),
-        ] {
-            for lang in [Lang::Vi, Lang::En] {
-                let mut got = String::new();
-                push_switch_href(&mut got, path, query, lang);
-                assert_eq!(got, esc(&with_lang(path, query, lang)), "{path} {query:?}");
-            }
-        }
-    }
 
     #[test]
     fn escapes_every_special_character() {

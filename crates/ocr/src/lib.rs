@@ -430,7 +430,7 @@ impl OcrEngine {
         }
         let band = image::imageops::crop_imm(&pr.grey, 0, y0, w, y1 - y0).to_image();
         let first = mrz_from_raw(mrz_lines(&self.mrz_text(&band, pr.dpi, false)?));
-        if mrz_verified(&first) == Some(true) {
+        if mrz_verified(&first) {
             return Ok(first);
         }
         // A character lost or doubled in a run of filler shifts the rest of a line: read the
@@ -438,11 +438,7 @@ impl OcrEngine {
         // keep that reading only if every check digit verifies (five check digits agreeing by
         // chance with a misreading is not a risk worth naming).
         let again = mrz_from_raw(mrz_lines(&self.mrz_text(&band, pr.dpi, true)?));
-        Ok(if mrz_verified(&again) == Some(true) {
-            again
-        } else {
-            first
-        })
+        Ok(if mrz_verified(&again) { again } else { first })
     }
 
     /// The MRZ handle's plain text of `band`, as a single block (its mode) or, for a second
@@ -480,10 +476,9 @@ fn mrz_lines(txt: &str) -> Vec<String> {
         .collect()
 }
 
-/// `Some(true)` when a TD1 was parsed and every check digit verifies.
-fn mrz_verified(m: &MrzReading) -> Option<bool> {
-    m.td1.as_ref()?;
-    Some(!m.checks.is_empty() && m.checks.iter().all(|c| c.ok))
+/// Whether a TD1 was parsed and every check digit verifies.
+fn mrz_verified(m: &MrzReading) -> bool {
+    m.td1.is_some() && !m.checks.is_empty() && m.checks.iter().all(|c| c.ok)
 }
 
 /// Picks the three MRZ lines among raw OCR lines, corrects and parses them.
