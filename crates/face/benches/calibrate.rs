@@ -209,8 +209,55 @@ fn main() {
     }
 }
 
-/// Liveness of every face on the photos in `dir` (720×960 frames) and of a synthetic card scan of
-/// each (made from its largest face), with both crops, side by side.
+/// The views scored per face: the four crops, then Area and SquareArea mirrored.
+const VIEWS: [(LivenessCrop, bool); 6] = [
+    (LivenessCrop::Area, false),
+    (LivenessCrop::CvLinear, false),
+    (LivenessCrop::SquareArea, false),
+    (LivenessCrop::Reference, false),
+    (LivenessCrop::Area, true),
+    (LivenessCrop::SquareArea, true),
+];
+/// Column names: one per view, then the averages of [`averaged`].
+const COLUMNS: [&str; 9] = ["a", "b", "c", "d", "a'", "c'", "a+a'", "c+c'", "a+a'+c+c'"];
+
+/// The scores of [`VIEWS`] followed by the averaged ensembles.
+fn averaged(v: &[f32]) -> Vec<f32> {
+    let mean = |ix: &[usize]| ix.iter().map(|&i| v[i]).sum::<f32>() / ix.len() as f32;
+    let mut out = v.to_vec();
+    out.push(mean(&[0, 4]));
+    out.push(mean(&[2, 5]));
+    out.push(mean(&[0, 4, 2, 5]));
+    out
+}
+
+/// A 720×960 camera frame of `img` zoomed so that `face` fills `share` of the frame's height
+/// (a citizen standing nearer or farther), or `None` when the photo is too small for it.
+fn zoomed_frame(img: &image::RgbImage, face: &DetectedFace, share: f32) -> Option<image::RgbImage> {
+    let fh = face.bbox[3] - face.bbox[1];
+    let wh = fh / share;
+    let ww = wh * 0.75;
+    let (iw, ih) = (img.width() as f32, img.height() as f32);
+    if ww > iw || wh > ih {
+        return None;
+    }
+    let cx = (face.bbox[0] + face.bbox[2]) / 2.0;
+    let cy = (face.bbox[1] + face.bbox[3]) / 2.0;
+    let x0 = (cx - ww / 2.0).clamp(0.0, iw - ww);
+    let y0 = (cy - wh * 0.4).clamp(0.0, ih - wh);
+    let crop =
+        image::imageops::crop_imm(img, x0 as u32, y0 as u32, ww as u32, wh as u32).to_image();
+    Some(image::imageops::resize(
+        &crop,
+        720,
+        960,
+        image::imageops::FilterType::Triangle,
+    ))
+}
+
+/// Liveness of every face on the photos in `dir` (720×960 frames, and the same photos zoomed so
+/// the largest face fills 30, 45 and 60 % of the frame height) and of a synthetic card scan of
+/// each (made from its largest face), with every view and ensemble, side by side.
 fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -225,16 +272,17 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
         .collect();
     files.sort();
     println!(
-        "\n# liveness by crop: a = Area (box as detected, area-averaged), b = CvLinear (box as \
+        "\n# liveness by view: a = Area (box as detected, area-averaged), b = CvLinear (box as \
          detected, whole-pixel ROI, OpenCV INTER_LINEAR), c = SquareArea (reference square box, \
-         area-averaged), d = Reference (square box, whole-pixel ROI, INTER_LINEAR)"
+         area-averaged), d = Reference (square box, whole-pixel ROI, INTER_LINEAR), ' = mirrored, \
+         x+y = mean of the views"
     );
-    println!(
-        "  {:<28} {:>4} {:>9} {:>7} {:>7} {:>7} {:>7}",
-        "photo", "face", "box px", "a", "b", "c", "d"
-    );
-    let (mut largest, mut all, mut cards) = (Vec::new(), Vec::new(), Vec::new());
+    let header: String = COLUMNS.iter().map(|c| format!(" {c:>9}")).collect();
+    println!("  {:<28} {:>4} {:>9}{header}", "photo", "face", "box px");
+    let (mut largest, mut all, mut zoomed, mut cards) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut sources: Vec<(String, image::RgbImage)> = Vec::new();
+    let row = |s: &[f32]| -> String { s.iter().map(|v| format!(" {v:>9.3}")).collect() };
     for f in &files {
         let full = common::load(f);
         let frame = common::selfie_frame(&full);
@@ -250,21 +298,42 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
         for (i, face) in faces.iter().enumerate() {
             let s = score(engine, &frame, face);
             println!(
-                "  {name:<28} {i:>4} {:>9} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
+                "  {name:<28} {i:>4} {:>9}{}",
                 format!(
                     "{:.0}x{:.0}",
                     face.bbox[2] - face.bbox[0],
                     face.bbox[3] - face.bbox[1]
                 ),
-                s[0],
-                s[1],
-                s[2],
-                s[3]
+                row(&s)
             );
             if i == 0 {
-                largest.push(s);
+                largest.push(s.clone());
             }
             all.push(s);
+        }
+        if let Some(face) = engine
+            .detect(&full)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .next()
+        {
+            for share in [0.30, 0.45, 0.60] {
+                let Some(z) = zoomed_frame(&full, &face, share) else {
+                    continue;
+                };
+                let Some(zf) = engine
+                    .detect(&z)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .into_iter()
+                    .next()
+                else {
+                    println!("  {name:<23} zoom {share:.2} no face");
+                    continue;
+                };
+                let s = score(engine, &z, &zf);
+                println!("  {name:<23} zoom {share:.2}{:>10}{}", "", row(&s));
+                zoomed.push(s);
+            }
         }
         sources.push((name, full));
     }
@@ -289,24 +358,36 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
             continue;
         };
         let s = score(engine, &card, &cf);
-        println!(
-            "  card {name:<23} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
-            s[0], s[1], s[2], s[3]
-        );
+        println!("  card {name:<23} {:>14}{}", "", row(&s));
         cards.push(s);
     }
-    println!("\n# liveness distributions (a b c d as above)");
+    println!(
+        "\n# liveness distributions; 'ranked' = share of (genuine face, card) pairs where the \
+         genuine face scores higher"
+    );
     for (set, v) in [
         ("largest face per photo", &largest),
         ("every detected face", &all),
+        ("zoomed largest face", &zoomed),
         ("synthetic card scans", &cards),
     ] {
-        for (k, tag) in ["a", "b", "c", "d"].iter().enumerate() {
+        for (k, tag) in COLUMNS.iter().enumerate() {
             let mut x: Vec<f64> = v.iter().map(|s| s[k] as f64).collect();
             x.sort_by(f64::total_cmp);
             let below = |t: f64| x.iter().filter(|&&p| p < t).count();
+            let ranked = if std::ptr::eq(v, &cards) || cards.is_empty() {
+                String::new()
+            } else {
+                let pairs = x.len() * cards.len();
+                let right = x
+                    .iter()
+                    .flat_map(|g| cards.iter().map(move |c| (*g, c[k] as f64)))
+                    .filter(|(g, c)| g > c)
+                    .count();
+                format!(" ranked={:.2}", right as f64 / pairs.max(1) as f64)
+            };
             println!(
-                "  {set:<24} {tag} n={:<3} min={:.3} p10={:.3} median={:.3} max={:.3} <0.25:{} <0.10:{} <0.05:{}",
+                "  {set:<24} {tag:<9} n={:<3} min={:.3} p10={:.3} median={:.3} max={:.3} <0.25:{} <0.10:{} <0.05:{}{ranked}",
                 x.len(),
                 x.first().copied().unwrap_or(f64::NAN),
                 common::percentile(&x, 10.0),
@@ -320,20 +401,17 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
     }
 }
 
-const CROPS: [LivenessCrop; 4] = [
-    LivenessCrop::Area,
-    LivenessCrop::CvLinear,
-    LivenessCrop::SquareArea,
-    LivenessCrop::Reference,
-];
-
-/// The liveness of `face` on `img` with each of [`CROPS`].
-fn score(engine: &mut FaceEngine, img: &image::RgbImage, face: &DetectedFace) -> [f32; 4] {
-    CROPS.map(|c| {
-        engine
-            .liveness_with(img, face, c)
-            .unwrap_or_else(|e| panic!("{e}"))
-    })
+/// The liveness of `face` on `img` with each of [`VIEWS`], then the ensembles.
+fn score(engine: &mut FaceEngine, img: &image::RgbImage, face: &DetectedFace) -> Vec<f32> {
+    let v: Vec<f32> = VIEWS
+        .iter()
+        .map(|&(c, m)| {
+            engine
+                .liveness_view(img, face, c, m)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    averaged(&v)
 }
 
 fn short(p: &std::path::Path) -> String {

@@ -42,10 +42,22 @@ pub enum LivenessCrop {
     SquareArea,
     /// All of the reference: square box, whole-pixel rectangle, `INTER_LINEAR`.
     Reference,
+    /// The mean probability of four views: `Area` and `SquareArea`, each as is and mirrored left
+    /// to right (the engine's: it ranks genuine faces above print-like card scans more often than
+    /// any single view, and moves less with the framing; CALIBRATION.md, "Liveness").
+    Ensemble,
 }
 
+/// The views [`LivenessCrop::Ensemble`] averages: (crop, mirrored).
+const ENSEMBLE_VIEWS: [(LivenessCrop, bool); 4] = [
+    (LivenessCrop::Area, false),
+    (LivenessCrop::Area, true),
+    (LivenessCrop::SquareArea, false),
+    (LivenessCrop::SquareArea, true),
+];
+
 /// The crop the engine uses for liveness (see CALIBRATION.md, "Liveness").
-pub const LIVENESS_CROP: LivenessCrop = LivenessCrop::Area;
+pub const LIVENESS_CROP: LivenessCrop = LivenessCrop::Ensemble;
 
 /// A detector box `[x1, y1, x2, y2]` in source pixels and its confidence.
 type Candidate = ([f32; 4], f32);
@@ -666,13 +678,32 @@ impl FaceEngine {
         face: &DetectedFace,
         crop: LivenessCrop,
     ) -> Result<f32, FaceError> {
+        if crop == LivenessCrop::Ensemble {
+            let mut sum = 0.0;
+            for (c, mirror) in ENSEMBLE_VIEWS {
+                sum += self.liveness_view(img, face, c, mirror)?;
+            }
+            return Ok(sum / ENSEMBLE_VIEWS.len() as f32);
+        }
+        self.liveness_view(img, face, crop, false)
+    }
+
+    /// One view of the liveness crop, mirrored left to right when `mirror` (for calibration).
+    /// [`LivenessCrop::Ensemble`] is not one view: it is read as `Area` here.
+    pub fn liveness_view(
+        &mut self,
+        img: &RgbImage,
+        face: &DetectedFace,
+        crop: LivenessCrop,
+        mirror: bool,
+    ) -> Result<f32, FaceError> {
         let (w, h) = img.dimensions();
         let square = DetectedFace {
             bbox: square_box(w, h, face.bbox),
             ..face.clone()
         };
         let pixels = match crop {
-            LivenessCrop::Area => liveness_window_area(img, face),
+            LivenessCrop::Area | LivenessCrop::Ensemble => liveness_window_area(img, face),
             LivenessCrop::SquareArea => liveness_window_area(img, &square),
             LivenessCrop::CvLinear => {
                 imgops::resize_cv_linear(img, liveness_roi(w, h, face.bbox), 128, 128)
@@ -681,6 +712,10 @@ impl FaceEngine {
                 imgops::resize_cv_linear(img, liveness_roi(w, h, square.bbox), 128, 128)
             }
         };
+        let mut pixels = pixels;
+        if mirror {
+            pixels.chunks_mut(128).for_each(<[[f32; 3]]>::reverse);
+        }
         let plane = 128 * 128;
         let mut input = vec![0.0f32; 3 * plane];
         for (i, p) in pixels.iter().enumerate() {

@@ -235,3 +235,29 @@ fn empty_image_is_an_error_not_a_panic() {
     let out = e.check_live(&RgbImage::new(3, 2)).expect("tiny frame");
     assert!(!out.selfie_detected);
 }
+
+#[test]
+fn liveness_is_the_mean_of_four_views_of_the_face() {
+    use truecopy_face::{LIVENESS_CROP, LivenessCrop};
+    assert_eq!(LIVENESS_CROP, LivenessCrop::Ensemble);
+    let mut e = engine();
+    let frame = selfie("obama", 3);
+    let face = e.detect(&frame).expect("detect").remove(0);
+    let mut views = Vec::new();
+    for crop in [LivenessCrop::Area, LivenessCrop::SquareArea] {
+        for mirror in [false, true] {
+            views.push(e.liveness_view(&frame, &face, crop, mirror).expect("view"));
+        }
+    }
+    // The views are different inputs: a mirror or a square box changes what the model sees.
+    assert!(
+        views.windows(2).any(|w| (w[0] - w[1]).abs() > 1e-3),
+        "{views:?}"
+    );
+    let mean = views.iter().sum::<f32>() / 4.0;
+    let engine_score = e.liveness(&frame).expect("liveness").expect("a face");
+    assert!(
+        (engine_score - mean).abs() < 1e-5,
+        "{engine_score} vs {views:?}"
+    );
+}
