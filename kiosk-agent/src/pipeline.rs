@@ -600,15 +600,17 @@ impl Pipeline {
     }
 }
 
-/// A written refusal is a legal act: the image detector's sign of a correction patch alone
-/// (it also fires on security-patterned paper, e.g. a diploma's guilloche grid) sends the case
-/// to an officer (`unknown`) instead of refusing it. On an ID card a patch that goes with an MRZ
-/// that disagrees with the printed fields is corroborated, and the refusal stands.
+/// A written refusal is a legal act. On an A4 original the detector refuses only on the figures
+/// measured to stay silent on valid pages (`truecopy_inspect`: a closed outline on plain paper, a
+/// white patch on tinted paper, a strong flat patch), so its `fail` stands. On an ID card its
+/// sign alone (the card's tint and guilloche make white rectangles and outlines on valid cards)
+/// sends the case to an officer (`unknown`), unless an MRZ that disagrees with the printed
+/// fields corroborates it.
 pub fn corroborate_alteration(checks: &mut [Check], t: DocumentType) {
     let mrz_disagrees = checks
         .iter()
         .any(|c| c.code == CheckCode::MrzVisualMismatch && c.status == CheckStatus::Fail);
-    if t == DocumentType::CitizenId && mrz_disagrees {
+    if t != DocumentType::CitizenId || mrz_disagrees {
         return;
     }
     for c in checks.iter_mut() {
@@ -653,12 +655,31 @@ mod tests {
     }
 
     #[test]
-    fn a_patch_alone_goes_to_an_officer() {
-        for t in [DocumentType::Diploma, DocumentType::CitizenId] {
+    fn a_patch_alone_on_a_card_goes_to_an_officer() {
+        let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+        corroborate_alteration(&mut c, DocumentType::CitizenId);
+        assert_eq!(c[0].status, CheckStatus::Unknown);
+        assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag);
+    }
+
+    #[test]
+    fn a_patch_the_detector_refuses_on_an_a4_original_is_refused() {
+        for t in [
+            DocumentType::Diploma,
+            DocumentType::BirthCertificate,
+            DocumentType::Decision,
+        ] {
             let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
             corroborate_alteration(&mut c, t);
-            assert_eq!(c[0].status, CheckStatus::Unknown, "{t}");
-            assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag);
+            assert_eq!(c[0].status, CheckStatus::Fail, "{t}");
+            assert_eq!(truecopy_domain::route(&c, false).0, Decision::Reject, "{t}");
+            let mut weak = with(CheckStatus::Unknown, CheckStatus::Pass);
+            corroborate_alteration(&mut weak, t);
+            assert_eq!(
+                truecopy_domain::route(&weak, false).0,
+                Decision::Flag,
+                "{t}"
+            );
         }
     }
 

@@ -26,6 +26,8 @@ mod stamp;
 /// Synthetic scans for tests and benchmarks (no fonts; deterministic).
 pub mod synth;
 
+/// Flat-patch score from which the patch alone refuses (see `PageInspection::alteration`).
+pub use flat::REFUSE as FLAT_REFUSE;
 pub use stamp::stamp_text_says_copy;
 
 /// What the scanned page is a side or page of.
@@ -83,7 +85,8 @@ pub struct PageInspection {
     /// `not_an_original`: the page is itself a photocopy.
     pub copy: Verdict,
     /// `altered_original`: a field erased and overwritten (correction-patch outline, white patch
-    /// on tinted paper, or — on A4 pages, `Unknown` at most — a flat, outline-less patch).
+    /// on tinted paper, or — on A4 pages — a flat, outline-less patch: `Fail` from
+    /// [`FLAT_REFUSE`], `Unknown` below).
     pub alteration: Verdict,
     /// Wall time of this call.
     pub timings_ms: f64,
