@@ -719,7 +719,23 @@ pub(crate) fn decision(lines: &[Line], page_width: i32) -> Fields {
                 .any(|p| fold_str(&l.text).starts_with(p))
         })
         .max_by_key(|l| l.y0);
-    put(&mut f, "signer_title", title.map(|l| clean_value(&l.text)));
+    // "KT. CHỦ TỊCH" above the title: a deputy signs on the head's behalf (Decree 30/2020,
+    // Appendix I), so a title read as the head's own lost its "PHÓ" (often under the seal).
+    let on_behalf = right.iter().find_map(|l| {
+        let f = fold_str(&l.text);
+        ["kt.", "kt "]
+            .iter()
+            .find_map(|p| f.strip_prefix(p))
+            .map(|rest| rest.trim().to_owned())
+    });
+    let title = title.map(|l| {
+        let t = clean_value(&l.text);
+        match &on_behalf {
+            Some(head) if !head.is_empty() && fold_str(&t) == *head => format!("PHÓ {t}"),
+            _ => t,
+        }
+    });
+    put(&mut f, "signer_title", title);
     let name = right
         .iter()
         .filter(|l| looks_like_name(&clean_value(&l.text)) && !is_upper(&l.text))
@@ -746,6 +762,37 @@ mod tests {
             university_name("TRƯỜNG ĐẠI HỌC CẦN THƠ"),
             "Trường Đại học Cần Thơ"
         );
+    }
+
+    #[test]
+    fn a_deputy_signing_on_the_heads_behalf_keeps_pho() {
+        let block = |title: &str, kt: bool| {
+            let mut v = vec![
+                Line::at("Nơi nhận:", 100, 1000, 300, 1030),
+                Line::at("TM. ỦY BAN NHÂN DÂN", 700, 1000, 1100, 1030),
+            ];
+            if kt {
+                v.push(Line::at("KT. CHỦ TỊCH", 750, 1040, 1050, 1070));
+            }
+            v.push(Line::at(title, 750, 1080, 1050, 1110));
+            v.push(Line::at("Lê Gia Sơn", 780, 1250, 1020, 1280));
+            decision(&v, 1200)
+        };
+        // The "PHÓ" lost under the seal comes back from the "KT." line above.
+        let f = block("CHỦ TỊCH", true);
+        assert_eq!(
+            f.get("signer_title").map(String::as_str),
+            Some("PHÓ CHỦ TỊCH")
+        );
+        assert_eq!(f.get("signer_name").map(String::as_str), Some("Lê Gia Sơn"));
+        let f = block("PHÓ CHỦ TỊCH", true);
+        assert_eq!(
+            f.get("signer_title").map(String::as_str),
+            Some("PHÓ CHỦ TỊCH")
+        );
+        // The head signing in person: as read.
+        let f = block("CHỦ TỊCH", false);
+        assert_eq!(f.get("signer_title").map(String::as_str), Some("CHỦ TỊCH"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 mod extract;
 mod names;
+mod places;
 mod prep;
 mod text;
 
@@ -326,6 +327,22 @@ impl OcrEngine {
             if let Some(v) = fields.get_mut(key) {
                 *v = names::restore_family_name(v);
             }
+        }
+        for key in [
+            "place_of_origin",
+            "place_of_residence",
+            "place_of_birth",
+            "registration_authority",
+        ] {
+            if let Some(v) = fields.get_mut(key) {
+                *v = places::restore_provinces(v);
+            }
+        }
+        if let Some(v) = fields.get_mut("signer_title") {
+            *v = places::restore_title(v);
+        }
+        if let Some(v) = fields.get_mut("issuing_agency") {
+            *v = places::restore_agency(v);
         }
         Ok(Reading {
             document_type,

@@ -27,6 +27,18 @@ pub(crate) struct Line {
 }
 
 impl Line {
+    /// One line of one word spanning the box (for tests of the field rules).
+    #[cfg(test)]
+    pub(crate) fn at(text: &str, x0: i32, y0: i32, x1: i32, y1: i32) -> Line {
+        Line::new(&[Word {
+            text: text.to_owned(),
+            x0,
+            y0,
+            x1,
+            y1,
+        }])
+    }
+
     fn new(words: &[Word]) -> Line {
         let text = words
             .iter()
