@@ -113,31 +113,33 @@ const TITLE_WORDS: &[&str] = &[
     "HỘ",
 ];
 
-/// The words of an issuing agency's name (no "PHÓ" here: "PHỐ" is).
+/// The words that open an issuing agency's name, before the place it serves. Not "ĐỒNG",
+/// "THÀNH", "VĂN", "TƯ" or "PHÓ": they share their letters with words of place names ("ĐÔNG ANH",
+/// "THANH TRÌ", "VẠN NINH", "TỨ KỲ") or with "PHỐ".
 const AGENCY_WORDS: &[&str] = &[
     "ỦY",
     "BAN",
     "NHÂN",
     "DÂN",
     "TỈNH",
-    "THÀNH",
     "PHỐ",
     "HUYỆN",
     "QUẬN",
     "PHƯỜNG",
     "XÃ",
     "THỊ",
+    "TRẤN",
     "SỞ",
-    "TƯ",
     "PHÁP",
     "BỘ",
     "CỤC",
     "TỔNG",
-    "VĂN",
     "PHÒNG",
     "HỘI",
-    "ĐỒNG",
 ];
+
+/// The administrative level that ends an agency's own words: the place's name follows.
+const LEVELS: &[&str] = &["TỈNH", "PHỐ", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ", "TRẤN"];
 
 /// The one entry of `list` whose letters (marks and case removed) are `s`'s.
 fn unique<'a>(list: &[&'a str], s: &str) -> Option<&'a str> {
@@ -185,10 +187,22 @@ pub(crate) fn restore_title(value: &str) -> String {
     restore_words(value, TITLE_WORDS)
 }
 
-/// An issuing agency ("ỦY BAN NHÂN DÂN TÍNH THÁI NGUYÊN"): its words restored from the
-/// agency vocabulary, then its province.
+/// An issuing agency ("ỦY BAN NHÂN DÂN TÍNH THÁI NGUYÊN"): its own words restored from the
+/// agency vocabulary up to its administrative level ("TỈNH", "HUYỆN", …), the place's name after
+/// that left as read except a province's.
 pub(crate) fn restore_agency(value: &str) -> String {
-    restore_provinces(&restore_words(value, AGENCY_WORDS))
+    let mut out: Vec<String> = Vec::new();
+    let mut words = value.split(' ');
+    for w in words.by_ref() {
+        let fixed = restore_words(w, AGENCY_WORDS);
+        let level = LEVELS.contains(&fixed.to_uppercase().as_str());
+        out.push(fixed);
+        if level {
+            break;
+        }
+    }
+    out.extend(words.map(str::to_owned));
+    restore_provinces(&out.join(" "))
 }
 
 fn restore_words(value: &str, vocab: &[&str]) -> String {
@@ -266,8 +280,22 @@ mod tests {
             "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"
         );
         assert_eq!(
-            restore_agency("SỞ TƯ PHÁP THANH PHÔ HÀ NỘI"),
+            restore_agency("SỞ TƯ PHAP THÀNH PHÔ HÀ NỘI"),
             "SỞ TƯ PHÁP THÀNH PHỐ HÀ NỘI"
+        );
+        // The place's own name after the level is not an agency word.
+        for v in [
+            "ỦY BAN NHÂN DÂN HUYỆN ĐÔNG ANH",
+            "ỦY BAN NHÂN DÂN HUYỆN THANH TRÌ",
+            "ỦY BAN NHÂN DÂN HUYỆN VẠN NINH",
+            "ỦY BAN NHÂN DÂN HUYỆN TỨ KỲ",
+            "THANH TRA TỈNH NAM ĐỊNH",
+        ] {
+            assert_eq!(restore_agency(v), v);
+        }
+        assert_eq!(
+            restore_agency("ỦY BAN NHÂN DÂN TỈNH THANH HOA"),
+            "ỦY BAN NHÂN DÂN TỈNH THANH HÓA"
         );
         assert_eq!(
             restore_agency("BỘ GIÁO DỤC VÀ ĐÀO TẠO"),
