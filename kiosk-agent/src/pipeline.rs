@@ -605,12 +605,17 @@ impl Pipeline {
 /// white patch on tinted paper, a strong flat patch), so its `fail` stands. On an ID card its
 /// sign alone (the card's tint and guilloche make white rectangles and outlines on valid cards)
 /// sends the case to an officer (`unknown`), unless an MRZ that disagrees with the printed
-/// fields corroborates it.
+/// fields corroborates it; on any other page (`other`) always.
 pub fn corroborate_alteration(checks: &mut [Check], t: DocumentType) {
     let mrz_disagrees = checks
         .iter()
         .any(|c| c.code == CheckCode::MrzVisualMismatch && c.status == CheckStatus::Fail);
-    if t != DocumentType::CitizenId || mrz_disagrees {
+    let a4 = matches!(
+        t,
+        DocumentType::BirthCertificate | DocumentType::Diploma | DocumentType::Decision
+    );
+    // `other` (an unrecognised page, or one OCR failed on) was never measured: an officer.
+    if a4 || (t == DocumentType::CitizenId && mrz_disagrees) {
         return;
     }
     for c in checks.iter_mut() {
@@ -655,11 +660,16 @@ mod tests {
     }
 
     #[test]
-    fn a_patch_alone_on_a_card_goes_to_an_officer() {
-        let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
-        corroborate_alteration(&mut c, DocumentType::CitizenId);
+    fn a_patch_alone_on_a_card_or_an_unknown_page_goes_to_an_officer() {
+        for t in [DocumentType::CitizenId, DocumentType::Other] {
+            let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+            corroborate_alteration(&mut c, t);
+            assert_eq!(c[0].status, CheckStatus::Unknown, "{t}");
+            assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag, "{t}");
+        }
+        let mut c = with(CheckStatus::Fail, CheckStatus::Fail);
+        corroborate_alteration(&mut c, DocumentType::Other);
         assert_eq!(c[0].status, CheckStatus::Unknown);
-        assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag);
     }
 
     #[test]

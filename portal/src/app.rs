@@ -171,8 +171,8 @@ fn finish(resp: &mut Response, state: &Shared, route: &'static str, started: Ins
 }
 
 /// The portal's two middlewares, written as plain tower layers: `axum::middleware::from_fn`
-/// boxes a future and clones the inner service on every request, which measured about 13 % of
-/// the instructions of a lookup.
+/// boxes a future per request and adds its extractor machinery, an estimated 13 % of the
+/// instructions of a lookup in the session-5 profile.
 #[derive(Clone)]
 enum Middleware {
     /// Security headers on every response, and the metrics.
@@ -202,7 +202,7 @@ impl<S> Layer<S> for Middleware {
 
 /// A service behind one of the [`Middleware`]s.
 #[derive(Clone, Debug)]
-pub struct WithMiddleware<S> {
+pub(crate) struct WithMiddleware<S> {
     inner: S,
     middleware: Middleware,
 }
@@ -246,7 +246,7 @@ pin_project_lite::pin_project! {
     /// The future of a [`WithMiddleware`] call.
     #[project = HandledProj]
     #[allow(missing_debug_implementations)]
-    pub enum Handled<F> {
+    pub(crate) enum Handled<F> {
         Observed { state: Shared, route: &'static str, started: Instant, #[pin] inner: F },
         Passed { #[pin] inner: F },
         Refused { response: Option<Response> },
@@ -269,9 +269,9 @@ impl<F: Future<Output = Result<Response, Infallible>>> Future for Handled<F> {
                 Poll::Ready(Ok(resp))
             }
             HandledProj::Passed { inner } => inner.poll(cx),
-            HandledProj::Refused { response } => {
-                Poll::Ready(Ok(response.take().unwrap_or_default()))
-            }
+            HandledProj::Refused { response } => Poll::Ready(Ok(response
+                .take()
+                .expect("a refused request's future polled after it completed"))),
         }
     }
 }

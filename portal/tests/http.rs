@@ -336,6 +336,9 @@ fn lookups_are_rate_limited_per_client() {
     let last = app.get(&format!("/api/v1/copies/{}", code.as_str()));
     assert_eq!(last.status, 429);
     assert_eq!(last.header("retry-after"), "60");
+    // A refused request still gets the security headers (the outer layer sees every response).
+    assert_eq!(last.header("x-content-type-options"), "nosniff");
+    assert_eq!(last.header("referrer-policy"), "no-referrer");
     insta::assert_json_snapshot!("api_rate_limited", last.json());
     let page = app.get_lang(&format!("/c/{}", code.as_str()), "en");
     assert_eq!(page.status, 429);

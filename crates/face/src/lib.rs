@@ -671,7 +671,7 @@ impl FaceEngine {
     }
 
     /// The liveness probability of one detected `face` on `img` with the given crop: for the
-    /// calibration bench, which compares the two crops. The engine itself uses [`LIVENESS_CROP`].
+    /// calibration bench, which compares the crops and their mean. The engine itself uses [`LIVENESS_CROP`].
     pub fn liveness_with(
         &mut self,
         img: &RgbImage,
@@ -858,7 +858,7 @@ impl FaceEngine {
     }
 }
 
-/// The engine's liveness crop: the box × 2.7 window in fractional pixels, area-averaged to 128×128.
+/// Crop a (`Area`): the box × 2.7 window in fractional pixels, area-averaged to 128×128.
 fn liveness_window_area(img: &RgbImage, face: &DetectedFace) -> Vec<[f32; 3]> {
     let (w, h) = (img.width() as f32, img.height() as f32);
     let (bw, bh) = (face.width().max(1.0), face.height().max(1.0));

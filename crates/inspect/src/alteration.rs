@@ -16,15 +16,16 @@
 //! or guilloche pattern is not a patch).
 //!
 //! A rectangle with all four sides, ink inside (≥ 8 %), paper inside not darker than outside, on
-//! plain surroundings (faint-line density ≤ 2.5 %) or visibly whiter inside (≥ 8 grey levels)
-//! → `Fail`. Three sides, or four without enough ink, on plain surroundings or whiter inside →
-//! `Unknown` (an officer looks). Anything else → `Pass`: printed grids, guilloche and the
+//! plain surroundings (faint-line density ≤ 2.5 %) → `Fail`. Three sides, four without enough
+//! ink, or four on patterned surroundings that are only visibly whiter inside (≥ 8 grey levels:
+//! a diploma's border grid made that on valid pages) → `Unknown` (an officer looks). Anything else → `Pass`: printed grids, guilloche and the
 //! page's own edge produce rectangles too, but on patterned surroundings and without a whiter
 //! inside.
 //!
 //! On A4 pages, when no outline is found, a flat correction-fluid patch without outline (a
 //! block of paper a few levels off the page's background, or without its texture, with retyped
-//! text on it: [`crate::flat`]) → `Unknown` at most, naming the region and its figures.
+//! text on it: [`crate::flat`]) → `Fail` from a score of [`flat::REFUSE`], else `Unknown`,
+//! naming the region and its figures.
 
 use crate::flat::{self, FlatPatch};
 use crate::raster::{Work, hist_percentile};

@@ -185,17 +185,24 @@ fn a_flat_patch_without_outline_is_refused_when_strong_and_referred_when_weak() 
             .and_then(|(_, s)| s.split(':').next())
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or_else(|| panic!("no score in {}", r.alteration.detail));
-        let want = if score >= truecopy_inspect::FLAT_REFUSE {
-            Fail
-        } else {
-            Unknown
-        };
+        // A refusal names the patch; a weaker sign says "possible", and the two sides of the
+        // line agree with the score (printed to two decimals, so not judged right at it).
+        let weak = r.alteration.detail.starts_with("possible ");
         assert_eq!(
-            r.alteration.finding, want,
+            r.alteration.finding,
+            if weak { Unknown } else { Fail },
             "tint {tint:?}, rotated {rot}°: {}",
             r.alteration.detail
         );
-        refused += usize::from(want == Fail);
+        if (score - truecopy_inspect::FLAT_REFUSE).abs() > 0.006 {
+            assert_eq!(
+                weak,
+                score < truecopy_inspect::FLAT_REFUSE,
+                "{}",
+                r.alteration.detail
+            );
+        }
+        refused += usize::from(!weak);
         assert!(
             r.alteration.detail.contains("flat correction patch"),
             "{}",

@@ -721,7 +721,8 @@ pub(crate) fn decision(lines: &[Line], page_width: i32) -> Fields {
         .max_by_key(|l| l.y0);
     // "KT. CHỦ TỊCH" above the title: a deputy signs on the head's behalf (Decree 30/2020,
     // Appendix I), so a title read as the head's own lost its "PHÓ" (often under the seal).
-    let on_behalf = right.iter().find_map(|l| {
+    let title_top = title.map_or(i32::MIN, |l| l.y0);
+    let on_behalf = right.iter().filter(|l| l.y0 < title_top).find_map(|l| {
         let f = fold_str(&l.text);
         ["kt.", "kt "]
             .iter()
@@ -731,6 +732,8 @@ pub(crate) fn decision(lines: &[Line], page_width: i32) -> Fields {
     let title = title.map(|l| {
         let t = clean_value(&l.text);
         match &on_behalf {
+            // A minister's deputy is a "THỨ TRƯỞNG", not a "PHÓ BỘ TRƯỞNG".
+            Some(head) if head == "bo truong" && fold_str(&t) == *head => "THỨ TRƯỞNG".to_owned(),
             Some(head) if !head.is_empty() && fold_str(&t) == *head => format!("PHÓ {t}"),
             _ => t,
         }

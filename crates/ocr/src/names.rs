@@ -2,7 +2,7 @@
 //! "NGUYỄN", "HƯỲNH" for "HUỲNH") are restored from the short list of family names, which
 //! differ from one another by their letters, not by their marks alone.
 
-use crate::text::fold_str;
+use crate::text::{in_case_of, unique};
 
 /// Common Vietnamese family names. Two that share their letters (Đoàn, Doãn) are never guessed.
 const FAMILY_NAMES: &[&str] = &[
@@ -13,14 +13,6 @@ const FAMILY_NAMES: &[&str] = &[
     "Tiêu", "Cù", "Nghiêm", "Châu", "Thạch", "Đàm", "Giang", "Khổng", "Lạc", "Ninh", "Quan", "Tôn",
     "Văn", "Viên", "Doãn", "Kim", "Lã", "Mẫn", "Ông", "Yên",
 ];
-
-/// The family name whose letters (marks removed) are `word`'s, if the list has exactly one.
-fn family_name(word: &str) -> Option<&'static str> {
-    let f = fold_str(word);
-    let mut hits = FAMILY_NAMES.iter().filter(|n| fold_str(n) == f);
-    let one = hits.next()?;
-    hits.next().is_none().then_some(*one)
-}
 
 /// `name` with its family name's marks restored from the list, in the name's own case (an
 /// uppercase name stays uppercase). Academic prefixes ("PGS.TS.") before it are kept; a first
@@ -34,15 +26,10 @@ pub(crate) fn restore_family_name(name: &str) -> String {
     if w.chars().count() < 2 || !w.chars().all(char::is_alphabetic) {
         return name.to_owned();
     }
-    let Some(right) = family_name(w) else {
+    let Some(right) = unique(FAMILY_NAMES, w) else {
         return name.to_owned();
     };
-    let upper = w.chars().all(|c| !c.is_lowercase());
-    let fixed = if upper {
-        right.to_uppercase()
-    } else {
-        right.to_owned()
-    };
+    let fixed = in_case_of(w, right);
     if fixed == w {
         return name.to_owned();
     }

@@ -1,8 +1,9 @@
-//! Province names and the titles of officials: closed lists, so the marks OCR drops or confuses
-//! on them ("Khanh Hoa", "Hổ Chí Minh", "Cần Tho", "CHỦ TICH") are restored when the letters
-//! read match exactly one entry. Values that match no entry are left as read.
+//! Province names, officials' titles and the openings of agencies' names: closed lists, so the
+//! marks OCR drops or confuses on them ("Khanh Hoa", "Hổ Chí Minh", "PHÓ CHỦ TICH", "ỦY BAN NHÂN
+//! DÂN TÍNH") are restored when the letters read match exactly one entry, as a whole phrase
+//! (single words are too ambiguous: "ĐÔNG"/"ĐỒNG", "TỨ"/"TƯ"). Anything else is left as read.
 
-use crate::text::fold_str;
+use crate::text::{fold_str, in_case_of, unique};
 
 /// The 63 provinces and centrally run cities, as printed on documents issued before the 2025
 /// merger (the documents a citizen holds today still carry them).
@@ -76,144 +77,151 @@ const PROVINCES: &[&str] = &[
 /// "TP. Hồ Chí Minh"), folded.
 const BEFORE: &[&str] = &["tinh", "pho", "tp.", "tp"];
 
-/// The words of officials' titles on administrative documents (Decree 30/2020 signature blocks).
-const TITLE_WORDS: &[&str] = &[
-    "PHÓ",
-    "CHỦ",
-    "TỊCH",
-    "GIÁM",
-    "ĐỐC",
-    "TRƯỞNG",
-    "BỘ",
-    "THỨ",
-    "HIỆU",
-    "VIỆN",
-    "CỤC",
-    "TỔNG",
-    "CHÁNH",
-    "VĂN",
-    "PHÒNG",
-    "ÁN",
-    "BAN",
-    "KIỂM",
-    "SÁT",
-    "THANH",
-    "TRA",
-    "SỞ",
-    "NHÂN",
-    "DÂN",
-    "ỦY",
-    "HỘI",
-    "ĐỒNG",
-    "QUẢN",
-    "TRỊ",
-    "KHOA",
-    "TƯ",
-    "PHÁP",
-    "HỘ",
+/// Officials' titles on administrative documents (Decree 30/2020 signature blocks), whole.
+/// "THỦ TRƯỞNG" and "THỨ TRƯỞNG" share their letters: neither is ever guessed.
+const TITLES: &[&str] = &[
+    "CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "GIÁM ĐỐC",
+    "PHÓ GIÁM ĐỐC",
+    "HIỆU TRƯỞNG",
+    "PHÓ HIỆU TRƯỞNG",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "THỦ TRƯỞNG",
+    "CỤC TRƯỞNG",
+    "PHÓ CỤC TRƯỞNG",
+    "TỔNG CỤC TRƯỞNG",
+    "PHÓ TỔNG CỤC TRƯỞNG",
+    "VIỆN TRƯỞNG",
+    "PHÓ VIỆN TRƯỞNG",
+    "CHÁNH VĂN PHÒNG",
+    "PHÓ CHÁNH VĂN PHÒNG",
+    "TRƯỞNG PHÒNG",
+    "PHÓ TRƯỞNG PHÒNG",
+    "TRƯỞNG BAN",
+    "PHÓ TRƯỞNG BAN",
+    "CHÁNH ÁN",
+    "PHÓ CHÁNH ÁN",
+    "CHÁNH THANH TRA",
+    "PHÓ CHÁNH THANH TRA",
 ];
 
-/// The words that open an issuing agency's name, before the place it serves. Not "ĐỒNG",
-/// "THÀNH", "VĂN", "TƯ" or "PHÓ": they share their letters with words of place names ("ĐÔNG ANH",
-/// "THANH TRÌ", "VẠN NINH", "TỨ KỲ") or with "PHỐ".
-const AGENCY_WORDS: &[&str] = &[
-    "ỦY",
-    "BAN",
-    "NHÂN",
-    "DÂN",
-    "TỈNH",
-    "PHỐ",
-    "HUYỆN",
-    "QUẬN",
-    "PHƯỜNG",
-    "XÃ",
-    "THỊ",
-    "TRẤN",
-    "SỞ",
-    "PHÁP",
-    "BỘ",
-    "CỤC",
-    "TỔNG",
-    "PHÒNG",
-    "HỘI",
+/// How an issuing agency's name opens, up to the administrative level of the place it serves
+/// (the place's own name follows and is not restored, except a province's).
+const AGENCY_OPENINGS: &[&str] = &[
+    "ỦY BAN NHÂN DÂN TỈNH",
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ",
+    "ỦY BAN NHÂN DÂN HUYỆN",
+    "ỦY BAN NHÂN DÂN QUẬN",
+    "ỦY BAN NHÂN DÂN THỊ XÃ",
+    "ỦY BAN NHÂN DÂN XÃ",
+    "ỦY BAN NHÂN DÂN PHƯỜNG",
+    "ỦY BAN NHÂN DÂN THỊ TRẤN",
+    "SỞ TƯ PHÁP TỈNH",
+    "SỞ TƯ PHÁP THÀNH PHỐ",
+    "PHÒNG TƯ PHÁP HUYỆN",
+    "PHÒNG TƯ PHÁP QUẬN",
 ];
 
-/// The administrative level that ends an agency's own words: the place's name follows.
-const LEVELS: &[&str] = &["TỈNH", "PHỐ", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ", "TRẤN"];
-
-/// The one entry of `list` whose letters (marks and case removed) are `s`'s.
-fn unique<'a>(list: &[&'a str], s: &str) -> Option<&'a str> {
-    let f = fold_str(s);
-    let mut hits = list.iter().filter(|n| fold_str(n) == f);
-    let one = hits.next()?;
-    hits.all(|n| n == one).then_some(*one)
-}
-
-/// `right` in the case style of `read`: uppercase when `read` has no lowercase letter.
-fn in_case_of(read: &str, right: &str) -> String {
-    if read.chars().any(char::is_lowercase) {
-        right.to_owned()
-    } else {
-        right.to_uppercase()
-    }
-}
-
-/// An address (comma-separated components) or an agency's name with each province named at a
-/// component's start or after "tỉnh"/"thành phố"/"TP." spelled as on the list.
+/// The province named by an address's last component, or by any component's words after
+/// "tỉnh"/"thành phố"/"TP." (a district or commune may share a province's letters — "Quang
+/// Bình", "Phù Yên" — but never stands last or after those words).
 pub(crate) fn restore_provinces(value: &str) -> String {
-    value
-        .split(',')
-        .map(|part| {
+    let parts: Vec<&str> = value.split(',').collect();
+    let last = parts.iter().rposition(|p| !p.trim().is_empty());
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
             let words: Vec<&str> = part.split_whitespace().collect();
             for k in 0..words.len() {
-                let after_prefix = k == 0 || BEFORE.contains(&fold_str(words[k - 1]).as_str());
+                let after_prefix = k > 0 && BEFORE.contains(&fold_str(words[k - 1]).as_str());
+                let last_whole = k == 0 && Some(i) == last;
+                if !(after_prefix || last_whole) {
+                    continue;
+                }
                 let name = words[k..].join(" ");
-                if let (true, Some(p)) = (after_prefix, unique(PROVINCES, &name)) {
+                if let Some(p) = unique(PROVINCES, &name) {
                     let lead = &part[..part.len() - part.trim_start().len()];
                     let mut out: Vec<String> = words[..k].iter().map(|w| (*w).to_owned()).collect();
-                    out.push(in_case_of(&name, p));
+                    out.push(keep_or_restore(&name, p));
                     return format!("{lead}{}", out.join(" "));
                 }
             }
-            part.to_owned()
+            (*part).to_owned()
         })
         .collect::<Vec<_>>()
         .join(",")
 }
 
-/// An official's title with each word restored from the title vocabulary ("PHÓ CHỦ TICH" →
-/// "PHÓ CHỦ TỊCH"); a word on no list, or on two, is left as read.
-pub(crate) fn restore_title(value: &str) -> String {
-    restore_words(value, TITLE_WORDS)
-}
-
-/// An issuing agency ("ỦY BAN NHÂN DÂN TÍNH THÁI NGUYÊN"): its own words restored from the
-/// agency vocabulary up to its administrative level ("TỈNH", "HUYỆN", …), the place's name after
-/// that left as read except a province's.
-pub(crate) fn restore_agency(value: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut words = value.split(' ');
-    for w in words.by_ref() {
-        let fixed = restore_words(w, AGENCY_WORDS);
-        let level = LEVELS.contains(&fixed.to_uppercase().as_str());
-        out.push(fixed);
-        if level {
-            break;
-        }
+/// `right` in `read`'s case, unless `read` is already `right` with the older placement of the
+/// tone mark ("Hoà" for "Hòa"), which is as correct and is kept as printed.
+fn keep_or_restore(read: &str, right: &str) -> String {
+    let fixed = in_case_of(read, right);
+    if one_tone_placement(read) == one_tone_placement(&fixed) {
+        read.to_owned()
+    } else {
+        fixed
     }
-    out.extend(words.map(str::to_owned));
-    restore_provinces(&out.join(" "))
 }
 
-fn restore_words(value: &str, vocab: &[&str]) -> String {
-    value
-        .split(' ')
-        .map(|w| match unique(vocab, w) {
-            Some(t) if w.chars().all(char::is_alphabetic) => in_case_of(w, t),
-            _ => w.to_owned(),
+/// `s` in lowercase with the tone mark of "oa", "oe", "uy" on the first vowel (the older
+/// placement), so that the two spellings compare equal.
+fn one_tone_placement(s: &str) -> String {
+    const OLD_NEW: &[(&str, &str)] = &[
+        ("oà", "òa"),
+        ("oá", "óa"),
+        ("oả", "ỏa"),
+        ("oã", "õa"),
+        ("oạ", "ọa"),
+        ("oè", "òe"),
+        ("oé", "óe"),
+        ("oẻ", "ỏe"),
+        ("oẽ", "õe"),
+        ("oẹ", "ọe"),
+        ("uỳ", "ùy"),
+        ("uý", "úy"),
+        ("uỷ", "ủy"),
+        ("uỹ", "ũy"),
+        ("uỵ", "ụy"),
+    ];
+    let mut out = s.to_lowercase();
+    for (old, new) in OLD_NEW {
+        out = out.replace(new, old);
+    }
+    out
+}
+
+/// An official's title restored when the whole value is one title on the list, marks aside
+/// ("PHÓ CHỦ TICH" → "PHÓ CHỦ TỊCH"); anything else as read.
+pub(crate) fn restore_title(value: &str) -> String {
+    match unique(TITLES, value.trim()) {
+        Some(t) => in_case_of(value, t),
+        None => value.to_owned(),
+    }
+}
+
+/// An issuing agency ("ỦY BAN NHÂN DÂN TÍNH THÁI NGUYÊN"): its opening, up to the place's
+/// administrative level, restored from the list of openings; then a province after it.
+pub(crate) fn restore_agency(value: &str) -> String {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    let best = AGENCY_OPENINGS
+        .iter()
+        .filter_map(|o| {
+            let n = o.split_whitespace().count();
+            (words.len() > n && fold_str(&words[..n].join(" ")) == fold_str(o)).then_some((o, n))
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .max_by_key(|(_, n)| *n);
+    let Some((opening, n)) = best else {
+        return value.to_owned();
+    };
+    let rest = words[n..].join(" ");
+    let place = match unique(PROVINCES, &rest) {
+        Some(p) => keep_or_restore(&rest, p),
+        None => rest,
+    };
+    format!("{} {place}", in_case_of(&words[..n].join(" "), opening))
 }
 
 #[cfg(test)]
@@ -245,8 +253,15 @@ mod tests {
     }
 
     #[test]
-    fn anything_else_is_left_as_read() {
+    fn districts_sharing_a_provinces_letters_and_other_spellings_are_left_as_read() {
         for v in [
+            // Districts and towns whose letters are a province's, not last.
+            "Quang Bình, Hà Giang",
+            "Thạnh Hóa, Long An",
+            "Phù Yên, Sơn La",
+            "Kiến Giang, Lệ Thủy, Quảng Bình",
+            // The older placement of the tone mark is as correct.
+            "Ninh Hòa, Khánh Hoà",
             "Ấp 2, Diên An, Diên Khánh, Khánh Hòa",
             "Số 2 ngõ 109 Hùng Vương, Phường 10",
             "Thôn Trung, Mỹ Khánh, Phong Điền",
@@ -263,18 +278,31 @@ mod tests {
     }
 
     #[test]
-    fn titles_get_their_marks_back() {
+    fn whole_titles_get_their_marks_back() {
         assert_eq!(restore_title("PHÓ CHỦ TICH"), "PHÓ CHỦ TỊCH");
         assert_eq!(restore_title("PHO GIAM ĐÔC"), "PHÓ GIÁM ĐỐC");
         assert_eq!(restore_title("HIỆU TRUONG"), "HIỆU TRƯỞNG");
         assert_eq!(restore_title("CHỦ TỊCH"), "CHỦ TỊCH");
-        // A word on no list, or with other characters, as read.
-        assert_eq!(restore_title("CHU TICH X1"), "CHỦ TỊCH X1");
-        assert_eq!(restore_title("GIÁM-ĐỐC"), "GIÁM-ĐỐC");
+        for v in [
+            // Two titles share these letters: never guessed.
+            "THU TRUONG",
+            // Not a whole title on the list, or a name in capitals: as read.
+            "BÍ THƯ",
+            "ỦY VIÊN",
+            "GIÁM ĐỐC CÔNG AN TỈNH",
+            "CHỦ TỊCH UBND QUẬN 1",
+            "HỒ VĂN AN",
+            "",
+        ] {
+            assert_eq!(restore_title(v), v);
+        }
+        for t in TITLES {
+            assert_eq!(restore_title(t), *t);
+        }
     }
 
     #[test]
-    fn agencies_get_their_marks_back() {
+    fn agencies_get_their_opening_and_province_back() {
         assert_eq!(
             restore_agency("ỦY BAN NHÂN DÂN TÍNH THÁI NGUYEN"),
             "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"
@@ -283,23 +311,29 @@ mod tests {
             restore_agency("SỞ TƯ PHAP THÀNH PHÔ HÀ NỘI"),
             "SỞ TƯ PHÁP THÀNH PHỐ HÀ NỘI"
         );
-        // The place's own name after the level is not an agency word.
-        for v in [
-            "ỦY BAN NHÂN DÂN HUYỆN ĐÔNG ANH",
-            "ỦY BAN NHÂN DÂN HUYỆN THANH TRÌ",
-            "ỦY BAN NHÂN DÂN HUYỆN VẠN NINH",
-            "ỦY BAN NHÂN DÂN HUYỆN TỨ KỲ",
-            "THANH TRA TỈNH NAM ĐỊNH",
-        ] {
-            assert_eq!(restore_agency(v), v);
-        }
         assert_eq!(
             restore_agency("ỦY BAN NHÂN DÂN TỈNH THANH HOA"),
             "ỦY BAN NHÂN DÂN TỈNH THANH HÓA"
         );
-        assert_eq!(
-            restore_agency("BỘ GIÁO DỤC VÀ ĐÀO TẠO"),
-            "BỘ GIÁO DỤC VÀ ĐÀO TẠO"
-        );
+        for v in [
+            // The place's own name after the level is not restored (unless a province).
+            "ỦY BAN NHÂN DÂN HUYỆN ĐÔNG ANH",
+            "ỦY BAN NHÂN DÂN HUYỆN THANH TRÌ",
+            "ỦY BAN NHÂN DÂN HUYỆN VẠN NINH",
+            "ỦY BAN NHÂN DÂN QUẬN BÌNH THẠNH",
+            "ỦY BAN NHÂN DÂN HUYỆN TỨ KỲ",
+            // Other agencies: as read.
+            "THANH TRA TỈNH NAM ĐỊNH",
+            "TRƯỜNG THPT TRẦN PHÚ",
+            "TRƯỜNG TRUNG HỌC PHỔ THÔNG",
+            "BAN QUẢN LÝ DỰ ÁN",
+            "CỤC THI HÀNH ÁN DÂN SỰ",
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+            "BỘ GIÁO DỤC VÀ ĐÀO TẠO",
+            "ỦY BAN NHÂN DÂN",
+            "",
+        ] {
+            assert_eq!(restore_agency(v), v);
+        }
     }
 }

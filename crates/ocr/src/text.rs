@@ -111,6 +111,24 @@ pub(crate) fn fold_str(s: &str) -> String {
     s.nfc().filter_map(fold).collect()
 }
 
+/// The one entry of a closed `list` whose letters (marks and case removed) are `s`'s; `None`
+/// when none is, or when two different entries are (those are never guessed).
+pub(crate) fn unique<'a>(list: &[&'a str], s: &str) -> Option<&'a str> {
+    let f = fold_str(s);
+    let mut hits = list.iter().filter(|n| fold_str(n) == f);
+    let one = hits.next()?;
+    hits.all(|n| n == one).then_some(*one)
+}
+
+/// `right` in the case style of `read`: uppercase when `read` has no lowercase letter.
+pub(crate) fn in_case_of(read: &str, right: &str) -> String {
+    if read.chars().any(char::is_lowercase) {
+        right.to_owned()
+    } else {
+        right.to_uppercase()
+    }
+}
+
 /// Word boxes of a TSV (level 5 rows): row index, box, text.
 fn tsv_words(tsv: &str) -> Vec<(usize, [i32; 4], String)> {
     tsv.lines()
