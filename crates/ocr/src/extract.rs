@@ -6,7 +6,7 @@ use truecopy_domain::DocumentType;
 
 use crate::text::{
     Line, clean_value, continuation, digitize, find_date, find_label, fold_str, line_below,
-    looks_like_name, title_case, value_after,
+    lines_below, looks_like_name, title_case, value_after,
 };
 
 /// Classifies from the folded text of all pages: titles weigh 3, supporting keywords 1.
@@ -147,6 +147,20 @@ fn with_continuation(lines: &[Line], v: (String, usize, i32), x: i32, labels: &[
     s
 }
 
+/// A place or an authority never ends in a long number ("Phường 12" does, in two digits): a
+/// last word of five or more characters with digits in it is the background read as text.
+fn without_trailing_number(v: &str) -> String {
+    let mut words: Vec<&str> = v.split_whitespace().collect();
+    while words.len() > 1
+        && words.last().is_some_and(|w| {
+            w.chars().count() >= 5 && w.chars().filter(char::is_ascii_digit).count() >= 3
+        })
+    {
+        words.pop();
+    }
+    words.join(" ")
+}
+
 fn sex_of(v: &str) -> Option<String> {
     let f = fold_str(v);
     let w = f.split_whitespace().next()?;
@@ -200,9 +214,13 @@ pub(crate) fn citizen_id(front: &[Line], back: &[Line]) -> Fields {
         if v.split_whitespace().count() >= 2 && is_upper(&v) {
             return Some(v);
         }
-        line_below(front, h.line, 2)
-            .map(|j| clean_value(&front[j].text))
-            .filter(|v| mostly_upper(v))
+        // The nearest name-like line below: a fragment of the portrait or its border read as
+        // text ("Le") may come first, on its own or before the name.
+        lines_below(front, h.line, 2)
+            .into_iter()
+            .take(3)
+            .map(|j| without_leading_fragment(&clean_value(&front[j].text)))
+            .find(|v| mostly_upper(v))
     });
     put(&mut f, "full_name", name);
     put(
@@ -259,18 +277,20 @@ pub(crate) fn citizen_id(front: &[Line], back: &[Line]) -> Fields {
     put(
         &mut f,
         "expiry_date",
-        find_label(front, &["date of expiry", "co gia tri den", "co gia tri"]).and_then(|h| {
-            find_date(&front[h.line].slice(h.end, usize::MAX)).or_else(|| {
-                let mut i = h.line;
-                for _ in 0..3 {
-                    i = line_below(front, i, 3)?;
-                    if let Some(d) = find_date(&front[i].text) {
-                        return Some(d);
+        find_label(front, &["date of expiry", "co gia tri den", "co gia tri"])
+            .and_then(|h| {
+                find_date(&front[h.line].slice(h.end, usize::MAX)).or_else(|| {
+                    let mut i = h.line;
+                    for _ in 0..3 {
+                        i = line_below(front, i, 3)?;
+                        if let Some(d) = find_date(&front[i].text) {
+                            return Some(d);
+                        }
                     }
-                }
-                None
+                    None
+                })
             })
-        }),
+            .or_else(|| expiry_under_portrait(front)),
     );
     put(
         &mut f,
@@ -309,11 +329,17 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
     let mut f = Fields::new();
     let stops = BC_LABELS;
     let lab = |keys: &[&str]| labelled(lines, keys, stops, false);
-    // Registration number: "Số: 123/2020" at the top, before the title.
+    // Registration number: "Số: 123/2020" at the top, before the title (the form's
+    // background pattern may put a few lines of noise above it).
+    let title = lines
+        .iter()
+        .position(|l| l.folded_str().contains("giay khai sinh"))
+        .filter(|&t| t < 16)
+        .map_or(6, |t| t + 1);
     put(
         &mut f,
         "registration_number",
-        lines.iter().take(6).find_map(|l| {
+        lines.iter().take(title).find_map(|l| {
             let p = l
                 .find("so:", 0)
                 .filter(|&p| p == 0 || l.folded[p - 1] == ' ')?;
@@ -338,7 +364,7 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
         lab(&["ghi bang chu"]).map(|v| {
             // Wrapped words continue at the form's left margin, under the label.
             let x = lines[v.1].x0;
-            with_continuation(lines, v, x, BC_LABELS)
+            number_words(&with_continuation(lines, v, x, BC_LABELS))
         }),
     );
     put(
@@ -363,7 +389,7 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
         "registration_authority",
         lab(&["noi dang ky khai sinh", "noi dang ky"]).map(|v| {
             let x = lines[v.1].x0;
-            with_continuation(lines, v, x, BC_LABELS)
+            without_trailing_number(&with_continuation(lines, v, x, BC_LABELS))
         }),
     );
     put(
@@ -378,6 +404,53 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
         signer_below(lines, &["nguoi ky giay khai sinh", "nguoi ky"]),
     );
     f
+}
+
+/// The words of a date written out ("Ngày mười chín tháng ba năm một nghìn chín trăm chín
+/// mươi tư") come from a closed list: a word one letter away from exactly one word of the list
+/// ("tw" for "tư") is that word. Only done when it opens with "Ngày" and most words are
+/// already on the list (it is a date in words); words that could be two list words ("mưoi":
+/// mười or mươi) stay as read.
+fn number_words(v: &str) -> String {
+    const WORDS: &[&str] = &[
+        "ngày", "tháng", "năm", "một", "mốt", "hai", "ba", "bốn", "tư", "lăm", "sáu", "bảy", "tám",
+        "chín", "mười", "mươi", "nghìn", "ngàn", "trăm", "linh", "lẻ", "không",
+    ];
+    let words: Vec<&str> = v.split_whitespace().collect();
+    let known = |w: &str| WORDS.contains(&w.to_lowercase().as_str());
+    let opens = words.first().is_some_and(|w| fold_str(w) == "ngay");
+    if words.len() < 4 || !opens || words.iter().filter(|w| known(w)).count() * 5 < words.len() * 3
+    {
+        return v.to_owned();
+    }
+    let one_away = |w: &str| -> Option<&'static str> {
+        let lw: Vec<char> = w.to_lowercase().chars().collect();
+        let mut near = WORDS.iter().filter(|c| {
+            let c: Vec<char> = c.chars().collect();
+            crate::universities::distance(&lw, &c) == 1
+        });
+        let one = near.next()?;
+        near.next().is_none().then_some(*one)
+    };
+    words
+        .iter()
+        .map(|w| {
+            if known(w) || !w.chars().all(char::is_alphabetic) {
+                return (*w).to_owned();
+            }
+            match one_away(w) {
+                Some(c) if w.starts_with(char::is_uppercase) => {
+                    let mut cs = c.chars();
+                    cs.next()
+                        .map(|f| f.to_uppercase().chain(cs).collect())
+                        .unwrap_or_default()
+                }
+                Some(c) => c.to_owned(),
+                None => (*w).to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The signer: the lowest name-like line below the signature heading.
@@ -436,8 +509,8 @@ pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
     let lab = |keys: &[&str]| labelled(lines, keys, DIPLOMA_LABELS, false).map(|v| v.0);
     // University: the line under HIỆU TRƯỞNG in the Vietnamese heading, as printed when it is
     // in mixed case (its own capitals: "Trường Đại học Hàng hải Việt Nam" is not "Hàng Hải");
-    // printed in capitals, its name is written the usual way ("Trường Đại học Cần Thơ"), which
-    // is right for proper names and a guess for the rest until a list of official names is kept.
+    // printed in capitals, its official name from the list of universities, else written the
+    // usual way ("Trường Đại học Cần Thơ"), which is right for proper names and a guess for the rest.
     put(
         &mut f,
         "university",
@@ -461,11 +534,7 @@ pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
             .and_then(|h| find_date(&lines[h.line].slice(h.end, usize::MAX))),
     );
     put(&mut f, "major", lab(&["nganh:", "nganh :", "nganh"]));
-    put(
-        &mut f,
-        "classification",
-        lab(&["xep loai tot nghiep", "xep loai"]),
-    );
+    put(&mut f, "classification", classification(lines));
     put(&mut f, "serial_number", lab(&["so hieu"]));
     put(
         &mut f,
@@ -509,6 +578,71 @@ pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
     f
 }
 
+/// The degree classifications of the Vietnamese grading scale (Circular 08/2021/TT-BGDĐT).
+const CLASSIFICATIONS: &[&str] = &["Xuất sắc", "Giỏi", "Khá", "Trung bình khá", "Trung bình"];
+
+/// The degree's classification: a closed list, so the value after "Xếp loại tốt nghiệp:" is
+/// taken with its marks from the list. When the label's line was split by OCR (its value read
+/// on a neighbouring line, the label cut short), the nearest line within two of the label that
+/// ends in ": <classification>" gives it; anything else is left unread for the officer.
+fn classification(lines: &[Line]) -> Option<String> {
+    let on_list = |v: &str| crate::text::unique(CLASSIFICATIONS, v).map(str::to_owned);
+    let hit = find_label(lines, &["xep loai tot nghiep", "xep loai"])?;
+    let v = value_after(&lines[hit.line], hit.end, DIPLOMA_LABELS);
+    if let Some(c) = on_list(&v) {
+        return Some(c);
+    }
+    let tail = |l: &Line| {
+        let t = clean_value(&l.text);
+        let (_, after) = t.rsplit_once(':')?;
+        on_list(after.trim())
+    };
+    let i = hit.line;
+    [i + 1, i.wrapping_sub(1), i + 2, i.wrapping_sub(2)]
+        .into_iter()
+        .filter_map(|j| lines.get(j))
+        .find_map(tail)
+}
+
+/// The expiry date when its label was misread: the card prints it alone under the portrait,
+/// left of the column of labelled fields and below the date of birth, and no other date is
+/// there. `None` unless exactly one such date is found.
+fn expiry_under_portrait(front: &[Line]) -> Option<String> {
+    let dob = find_label(front, &["date of birth", "ngay sinh"])?;
+    let column_x = front[dob.line].x0;
+    let below_y = front[dob.line].y1;
+    let mut dates = front
+        .iter()
+        .filter(|l| l.y0 > below_y && l.x1 <= column_x)
+        .filter_map(|l| find_date(&l.text));
+    let one = dates.next()?;
+    dates.next().is_none().then_some(one)
+}
+
+/// A name printed in capitals with a short mixed-case fragment before it ("Le LÊ THANH TUẤN":
+/// the portrait's edge read as text): the fragment dropped when at least two words in capitals
+/// follow.
+fn without_leading_fragment(v: &str) -> String {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    let caps = |w: &str| {
+        w.chars().any(char::is_alphabetic)
+            && w.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+    };
+    match words.split_first() {
+        Some((first, rest))
+            if first.chars().count() <= 3
+                && first.chars().any(char::is_lowercase)
+                && rest.len() >= 2
+                && rest.iter().all(|w| caps(w)) =>
+        {
+            rest.join(" ")
+        }
+        _ => v.to_owned(),
+    }
+}
+
 /// A name line in capitals, allowing an OCR slip or two.
 fn mostly_upper(s: &str) -> bool {
     let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
@@ -516,9 +650,13 @@ fn mostly_upper(s: &str) -> bool {
     letters.len() >= 4 && up * 10 >= letters.len() * 8 && s.split_whitespace().count() >= 2
 }
 
-/// A university's name as read: kept in mixed case, written the usual way when in capitals.
+/// A university's name: its official spelling when the list knows it
+/// ([`crate::universities`]); otherwise kept as read in mixed case, and written the usual way
+/// when in capitals.
 fn university_name(v: &str) -> String {
-    if is_upper(v) {
+    if let Some(official) = crate::universities::official_university(v) {
+        official.to_owned()
+    } else if is_upper(v) {
         title_case(v).replacen("Đại Học", "Đại học", 1)
     } else {
         v.to_owned()
@@ -753,6 +891,153 @@ mod tests {
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_classification_is_one_of_the_scale_even_when_its_label_is_split() {
+        let page = |v: &[&str]| -> Vec<Line> {
+            v.iter()
+                .enumerate()
+                .map(|(i, t)| Line::at(t, 100, 100 + 40 * i as i32, 900, 130 + 40 * i as i32))
+                .collect()
+        };
+        let f = diploma(
+            &page(&[
+                "Ngày sinh: 30/05/1996",
+                "Xếp loại tốt nghiệp: Trung binh khá",
+            ]),
+            1200,
+        );
+        assert_eq!(
+            f.get("classification").map(String::as_str),
+            Some("Trung bình khá")
+        );
+        let f = diploma(
+            &page(&[
+                "Degree classification: Average",
+                "ép: Trung bình",
+                "Xếp loại tốt ng!",
+                "Mode of study: Full-time",
+            ]),
+            1200,
+        );
+        assert_eq!(
+            f.get("classification").map(String::as_str),
+            Some("Trung bình")
+        );
+        // Not a classification: left unread.
+        let f = diploma(&page(&["Xếp loại tốt nghiệp: tốt ng"]), 1200);
+        assert_eq!(f.get("classification"), None);
+    }
+
+    #[test]
+    fn a_date_in_words_takes_its_words_from_the_list() {
+        assert_eq!(
+            number_words("Ngày mười chín tháng ba năm một nghìn chín trăm chín mươi tw"),
+            "Ngày mười chín tháng ba năm một nghìn chín trăm chín mươi tư"
+        );
+        assert_eq!(
+            number_words("Ngày hai tháng tư năm hai nghìn khong trăm"),
+            "Ngày hai tháng tư năm hai nghìn không trăm"
+        );
+        // "Ngàv" is one letter from both "ngày" and "ngàn": as read.
+        assert_eq!(
+            number_words("Ngàv hai tháng tư năm hai nghìn"),
+            "Ngàv hai tháng tư năm hai nghìn"
+        );
+        // One letter from both "mươi" and "mười": as read.
+        assert_eq!(
+            number_words("Ngày mười tháng ba năm hai nghìn không trăm mưoi"),
+            "Ngày mười tháng ba năm hai nghìn không trăm mưoi"
+        );
+        assert_eq!(
+            number_words("Ngày ba mươi tháng sau nam hai nghin hai mươi tư"),
+            "Ngày ba mươi tháng sáu năm hai nghìn hai mươi tư"
+        );
+        // Not a date in words: untouched.
+        assert_eq!(number_words("Bệnh viện Đa khoa tw"), "Bệnh viện Đa khoa tw");
+    }
+
+    #[test]
+    fn an_authority_sheds_a_number_read_from_the_background() {
+        assert_eq!(
+            without_trailing_number(
+                "Ủy ban nhân dân phường Máy Tơ, thành phố Hải Phòng 2208612501247"
+            ),
+            "Ủy ban nhân dân phường Máy Tơ, thành phố Hải Phòng"
+        );
+        assert_eq!(
+            without_trailing_number("Ủy ban nhân dân Phường 12, Quận 3"),
+            "Ủy ban nhân dân Phường 12, Quận 3"
+        );
+    }
+
+    #[test]
+    fn a_registration_number_is_found_above_the_title_under_noise() {
+        let mut v: Vec<Line> = (0..8)
+            .map(|i| Line::at("cẽ..-ẽẻẽ", 100, 20 * i, 300, 20 * i + 15))
+            .collect();
+        v.push(Line::at("Số: 467/1996", 100, 200, 300, 230));
+        v.push(Line::at("GIẤY KHAI SINH", 400, 300, 800, 340));
+        let f = birth_certificate(&v);
+        assert_eq!(
+            f.get("registration_number").map(String::as_str),
+            Some("467/1996")
+        );
+    }
+
+    #[test]
+    fn a_card_name_sheds_a_fragment_of_the_portrait() {
+        assert_eq!(
+            without_leading_fragment("Le LÊ THANH TUẤN"),
+            "LÊ THANH TUẤN"
+        );
+        assert_eq!(without_leading_fragment("LÊ THANH TUẤN"), "LÊ THANH TUẤN");
+        // A name in mixed case is not cut.
+        assert_eq!(without_leading_fragment("Lê Thanh Tuấn"), "Lê Thanh Tuấn");
+        let front = vec![
+            Line::at("Họ và tên / Full name:", 300, 400, 700, 430),
+            Line::at("Le", 250, 445, 290, 470),
+            Line::at("LÊ THANH TUẤN", 310, 450, 600, 480),
+        ];
+        let f = citizen_id(&front, &[]);
+        assert_eq!(
+            f.get("full_name").map(String::as_str),
+            Some("LÊ THANH TUẤN")
+        );
+        // The fragment read into the name's line makes it reach up beside the label.
+        let front = vec![
+            Line::at("Họ và tên / Full name:", 347, 325, 516, 340),
+            Line::at("Le LÊ THANH TUẤN", 265, 329, 575, 374),
+        ];
+        let f = citizen_id(&front, &[]);
+        assert_eq!(
+            f.get("full_name").map(String::as_str),
+            Some("LÊ THANH TUẤN")
+        );
+    }
+
+    #[test]
+    fn an_expiry_date_under_the_portrait_is_found_without_its_label() {
+        let mut front = vec![
+            Line::at("Ngày sinh / Date of birth: 24/07/2010", 346, 392, 665, 411),
+            Line::at("có ph đến:", 125, 498, 229, 515),
+            Line::at("Ngoc nọ,", 125, 522, 220, 536),
+            Line::at(
+                "Nơi thường trú / Place of residence: Thôn",
+                346,
+                524,
+                892,
+                547,
+            ),
+            Line::at("24/07/2035", 121, 544, 233, 582),
+        ];
+        let f = citizen_id(&front, &[]);
+        assert_eq!(f.get("expiry_date").map(String::as_str), Some("2035-07-24"));
+        // Two dates there: neither is taken.
+        front.push(Line::at("01/01/2030", 121, 600, 233, 630));
+        let f = citizen_id(&front, &[]);
+        assert_eq!(f.get("expiry_date"), None);
     }
 
     #[test]

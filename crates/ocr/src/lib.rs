@@ -13,6 +13,7 @@ mod names;
 mod places;
 mod prep;
 mod text;
+mod universities;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -455,7 +456,18 @@ impl OcrEngine {
         // keep that reading only if every check digit verifies (five check digits agreeing by
         // chance with a misreading is not a risk worth naming).
         let again = mrz_from_raw(mrz_lines(&self.mrz_text(&band, pr.dpi, true)?));
-        Ok(if mrz_verified(&again) { again } else { first })
+        if mrz_verified(&again) {
+            return Ok(again);
+        }
+        // A character at the very end of a line (line 2's composite check digit) is dropped
+        // when the card's edge is close to it: read once more with a margin of paper around
+        // the band, again kept only if every check digit verifies.
+        let third = mrz_from_raw(mrz_lines(&self.mrz_text(
+            &with_margin(&band, (h / 40).max(16)),
+            pr.dpi,
+            false,
+        )?));
+        Ok(if mrz_verified(&third) { third } else { first })
     }
 
     /// The MRZ handle's plain text of `band`, as a single block (its mode) or, for a second
@@ -479,6 +491,29 @@ impl OcrEngine {
         self.mrz = Some(api);
         Ok(txt)
     }
+}
+
+/// `img` inside a border of `m` pixels in the colour of its paper (its 90th-percentile
+/// brightness), so that no character touches the image's edge.
+fn with_margin(img: &image::GrayImage, m: u32) -> image::GrayImage {
+    let mut hist = [0u64; 256];
+    for p in img.pixels() {
+        hist[p.0[0] as usize] += 1;
+    }
+    let total: u64 = hist.iter().sum();
+    let mut acc = 0;
+    let mut paper = 255u8;
+    for (v, n) in hist.iter().enumerate() {
+        acc += n;
+        if acc * 10 >= total * 9 {
+            paper = v as u8;
+            break;
+        }
+    }
+    let (w, h) = img.dimensions();
+    let mut out = image::GrayImage::from_pixel(w + 2 * m, h + 2 * m, image::Luma([paper]));
+    image::imageops::replace(&mut out, img, i64::from(m), i64::from(m));
+    out
 }
 
 /// The MRZ-looking lines of an OCR text (spaces removed).

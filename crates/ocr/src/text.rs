@@ -431,20 +431,28 @@ pub(crate) fn continuation(lines: &[Line], i: usize, x: i32, labels: &[&str]) ->
 
 /// The nearest line below line `i`, overlapping it horizontally.
 pub(crate) fn line_below(lines: &[Line], i: usize, max_gap_lines: i32) -> Option<usize> {
+    lines_below(lines, i, max_gap_lines).into_iter().next()
+}
+
+/// The lines below line `i` within `max_gap_lines` line heights, overlapping it horizontally,
+/// nearest first.
+pub(crate) fn lines_below(lines: &[Line], i: usize, max_gap_lines: i32) -> Vec<usize> {
     let l = &lines[i];
     let h = l.height();
-    lines
-        .iter()
-        .enumerate()
-        .filter(|(j, m)| {
-            *j != i
-                && m.y0 > l.y0 + h / 2
+    let mut v: Vec<usize> = (0..lines.len())
+        .filter(|&j| {
+            let m = &lines[j];
+            // Below: its top under the middle of line `i`, or (a taller line reaching up
+            // beside it) its middle under line `i`'s bottom.
+            j != i
+                && (m.y0 > l.y0 + h / 2 || (m.y0 + m.y1) / 2 > l.y1)
                 && m.y0 <= l.y1 + max_gap_lines * h
                 && m.x0 < l.x1 + h
                 && m.x1 > l.x0 - h
         })
-        .min_by_key(|(_, m)| m.y0)
-        .map(|(j, _)| j)
+        .collect();
+    v.sort_by_key(|&j| lines[j].y0);
+    v
 }
 
 /// Digits with the usual OCR look-alikes mapped, for numeric tokens.
@@ -461,9 +469,38 @@ pub(crate) fn digitize(s: &str) -> String {
         .collect()
 }
 
+/// `s` with a slash read as a look-alike (`I`, `l`, `|`, `!`) restored where it separates the
+/// parts of a date `dd/mm/yyyy` ("24I08I1995"); digitizing would make those look-alikes digits.
+fn slashes_restored(s: &str) -> String {
+    let mut c: Vec<char> = s.chars().collect();
+    let slash = |x: char| matches!(x, '/' | 'I' | 'l' | '|' | '!');
+    let digit = |x: char| x.is_ascii_digit();
+    let mut i = 0;
+    while i + 10 <= c.len() {
+        let w = &c[i..i + 10];
+        let shape = digit(w[0])
+            && digit(w[1])
+            && slash(w[2])
+            && digit(w[3])
+            && digit(w[4])
+            && slash(w[5])
+            && w[6..].iter().all(|&x| digit(x))
+            && (i == 0 || !c[i - 1].is_alphanumeric())
+            && c.get(i + 10).is_none_or(|x| !x.is_alphanumeric());
+        if shape {
+            c[i + 2] = '/';
+            c[i + 5] = '/';
+            i += 10;
+        } else {
+            i += 1;
+        }
+    }
+    c.into_iter().collect()
+}
+
 /// A date `dd/mm/yyyy` (also `-` or `.`) or `ngày dd tháng mm năm yyyy` in `s`, as ISO 8601.
 pub(crate) fn find_date(s: &str) -> Option<String> {
-    let d = digitize(s);
+    let d = digitize(&slashes_restored(s));
     let chars: Vec<char> = d.chars().collect();
     for i in 0..chars.len() {
         if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
@@ -542,6 +579,17 @@ pub(crate) fn title_case(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_slash_read_as_a_letter_still_separates_a_date() {
+        assert_eq!(
+            find_date("Date of birth: 24I08I1995"),
+            Some("1995-08-24".into())
+        );
+        assert_eq!(find_date("24l08|1995"), Some("1995-08-24".into()));
+        // Not a date's shape: letters stay letters.
+        assert_eq!(slashes_restored("AB12I34I5678X"), "AB12I34I5678X");
+    }
+
     use super::*;
 
     #[test]
