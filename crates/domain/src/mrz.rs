@@ -614,6 +614,7 @@ fn vnm_name_fixes(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
             );
         }
     }
+    separators_settled(l, corrections);
     let sep =
         |from: usize| (from..l.len().saturating_sub(1)).find(|&p| l[p] == '<' && l[p + 1] == '<');
     if let Some(a) = sep(0)
@@ -624,6 +625,53 @@ fn vnm_name_fixes(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
                 fix(l, corrections, p, "after the given names: filler");
             }
         }
+    }
+}
+
+/// Inside a name no run of three or more fillers can stand between two syllables: ICAO 9303
+/// separates the primary identifier (a Vietnamese card: the family name) from the given names
+/// by `<<` and the given names by `<`. Noise read in a separator (a chevron split into "<K<")
+/// leaves such a run once its letters are made filler: between the first two syllables it is
+/// `<<`, between later ones `<`. Only runs of 3–4 followed by a syllable of two letters or more
+/// are settled (a lone letter after a long run is noise in the trailing filler).
+fn separators_settled(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
+    let mut p = 0;
+    let mut seen_separator = false;
+    // Skip to the first letter.
+    while p < l.len() && l[p] == '<' {
+        p += 1;
+    }
+    while p < l.len() {
+        if l[p] != '<' {
+            p += 1;
+            continue;
+        }
+        let start = p;
+        while p < l.len() && l[p] == '<' {
+            p += 1;
+        }
+        let run = p - start;
+        let next_len = l[p..].iter().take_while(|c| **c != '<').count();
+        if next_len == 0 {
+            break;
+        }
+        let want = if seen_separator { 1 } else { 2 };
+        if (3..=4).contains(&run) && next_len >= 2 {
+            for _ in want..run {
+                corrections.push(Correction {
+                    line: 3,
+                    pos: start + 1,
+                    from: '<',
+                    to: '<',
+                    why: "filler run too long between two syllables: extra filler dropped",
+                });
+                l.remove(start);
+            }
+            p = start + want;
+        } else if run > 4 || next_len < 2 && run >= 3 {
+            break;
+        }
+        seen_separator = true;
     }
 }
 
@@ -1046,6 +1094,24 @@ mod tests {
             let c = correct(&[good[0].as_str(), good[1].as_str(), raw]).unwrap();
             assert_eq!(c.lines[2], good[2], "{raw}");
         }
+        // A chevron split into "<K": the separators come out too long, and are settled by
+        // their place in the name (`<<` after the family name, `<` after a given name).
+        let dung = build("001095012345", "950314", 'M', "350314", "TRAN<<CONG<DUNG");
+        for raw in [
+            "TRAN<K<<CONG<K<DUNG<<<<<<<<<<<<<<<",
+            "TRAN<<<CONG<<<DUNG<<<<<<<<<<<<",
+        ] {
+            let c = correct(&[dung[0].as_str(), dung[1].as_str(), raw]).unwrap();
+            assert_eq!(c.lines[2], dung[2], "{raw}");
+        }
+        // A long run then a lone vowel: the end of the name and noise, not a syllable.
+        let c = correct(&[
+            dung[0].as_str(),
+            dung[1].as_str(),
+            "TRAN<<CONG<DUNG<<<<<O<<<<<<<<<",
+        ])
+        .unwrap();
+        assert_eq!(c.lines[2], dung[2]);
         // KH, KI, KE, KY begin syllables: kept.
         let kim = build("001095012345", "950314", 'F', "350314", "KIEU<<THI<KIM<KY");
         let c = correct(&kim).unwrap();
