@@ -2,8 +2,9 @@
 //! ("TRƯỜNG ĐẠI HỌC KINH TẾ QUỐC DÂN"); the name as the institution writes it ("Trường Đại học
 //! Kinh tế Quốc dân": capitals on the first syllable of each part and on place names, by the
 //! rules of Decree 30/2020, Appendix II) cannot be derived from the capitals, so it is looked up
-//! here. The list holds the public universities most degrees come from (the Ministry of
-//! Education and Training publishes the full register; a deployment can extend this list). A
+//! here. The list holds the public universities most degrees come from; it is compiled in, so
+//! a university missing from it (the Ministry of Education and Training publishes the full
+//! register) is added here, in code, and until then keeps the title-cased reading. A
 //! reading matches an entry when its letters, marks removed, differ from the entry's by at most
 //! one character in twelve and from no other entry as little.
 
