@@ -632,8 +632,9 @@ fn vnm_name_fixes(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
 /// separates the primary identifier (a Vietnamese card: the family name) from the given names
 /// by `<<` and the given names by `<`. Noise read in a separator (a chevron split into "<K<")
 /// leaves such a run once its letters are made filler: between the first two syllables it is
-/// `<<`, between later ones `<`. Only runs of 3–4 followed by a syllable of two letters or more
-/// are settled (a lone letter after a long run is noise in the trailing filler).
+/// `<<`, between later ones `<`. Only runs of 3–4 followed by a syllable (two letters or more,
+/// a vowel among them) are settled; a long run before anything else ends the name (what
+/// follows is noise in the trailing filler, left to the rule after this one).
 fn separators_settled(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
     let mut p = 0;
     let mut seen_separator = false;
@@ -652,7 +653,11 @@ fn separators_settled(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
         }
         let run = p - start;
         let next_len = l[p..].iter().take_while(|c| **c != '<').count();
-        if next_len == 0 {
+        let next_has_vowel = l[p..p + next_len]
+            .iter()
+            .any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'));
+        if next_len == 0 || run >= 3 && !next_has_vowel {
+            // The end of the name: what follows is noise in the trailing filler.
             break;
         }
         let want = if seen_separator { 1 } else { 2 };
@@ -1104,6 +1109,14 @@ mod tests {
             let c = correct(&[dung[0].as_str(), dung[1].as_str(), raw]).unwrap();
             assert_eq!(c.lines[2], dung[2], "{raw}");
         }
+        // A long run then letters without a vowel: the end of the name and noise.
+        let c = correct(&[
+            dung[0].as_str(),
+            dung[1].as_str(),
+            "TRAN<<CONG<DUNG<<<CC<<<<<<<<<<<",
+        ])
+        .unwrap();
+        assert_eq!(c.lines[2], dung[2]);
         // A long run then a lone vowel: the end of the name and noise, not a syllable.
         let c = correct(&[
             dung[0].as_str(),

@@ -148,7 +148,8 @@ fn with_continuation(lines: &[Line], v: (String, usize, i32), x: i32, labels: &[
 }
 
 /// A place or an authority never ends in a long number ("Phường 12" does, in two digits): a
-/// last word of five or more characters with digits in it is the background read as text.
+/// last word of five or more characters, three or more of them digits, is the background read
+/// as text.
 fn without_trailing_number(v: &str) -> String {
     let mut words: Vec<&str> = v.split_whitespace().collect();
     while words.len() > 1
@@ -216,7 +217,7 @@ pub(crate) fn citizen_id(front: &[Line], back: &[Line]) -> Fields {
         }
         // The nearest name-like line below: a fragment of the portrait or its border read as
         // text ("Le") may come first, on its own or before the name.
-        lines_below(front, h.line, 2)
+        lines_below(front, h.line, 2, true)
             .into_iter()
             .take(3)
             .map(|j| without_leading_fragment(&clean_value(&front[j].text)))
@@ -335,7 +336,7 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
         .iter()
         .position(|l| l.folded_str().contains("giay khai sinh"))
         .filter(|&t| t < 16)
-        .map_or(6, |t| t + 1);
+        .map_or(6, |t| (t + 1).max(6));
     put(
         &mut f,
         "registration_number",
@@ -413,8 +414,8 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
 /// mười or mươi) stay as read.
 fn number_words(v: &str) -> String {
     const WORDS: &[&str] = &[
-        "ngày", "tháng", "năm", "một", "mốt", "hai", "ba", "bốn", "tư", "lăm", "sáu", "bảy", "tám",
-        "chín", "mười", "mươi", "nghìn", "ngàn", "trăm", "linh", "lẻ", "không",
+        "ngày", "tháng", "năm", "một", "mốt", "hai", "ba", "bốn", "tư", "lăm", "sáu", "bảy", "bẩy",
+        "tám", "chín", "mười", "mươi", "nghìn", "ngàn", "trăm", "linh", "lẻ", "không",
     ];
     let words: Vec<&str> = v.split_whitespace().collect();
     let known = |w: &str| WORDS.contains(&w.to_lowercase().as_str());
@@ -507,10 +508,10 @@ const DIPLOMA_LABELS: &[&str] = &[
 pub(crate) fn diploma(lines: &[Line], page_width: i32) -> Fields {
     let mut f = Fields::new();
     let lab = |keys: &[&str]| labelled(lines, keys, DIPLOMA_LABELS, false).map(|v| v.0);
-    // University: the line under HIỆU TRƯỞNG in the Vietnamese heading, as printed when it is
-    // in mixed case (its own capitals: "Trường Đại học Hàng hải Việt Nam" is not "Hàng Hải");
-    // printed in capitals, its official name from the list of universities, else written the
-    // usual way ("Trường Đại học Cần Thơ"), which is right for proper names and a guess for the rest.
+    // University: the line under HIỆU TRƯỞNG in the Vietnamese heading; its official name when
+    // the list of universities has it; otherwise as printed when in mixed case (its own
+    // capitals: "Trường Đại học Hàng hải Việt Nam" is not "Hàng Hải"), and when in capitals
+    // written the usual way ("Trường Đại học Cần Thơ"): right for proper names, a guess for the rest.
     put(
         &mut f,
         "university",
@@ -630,12 +631,18 @@ fn without_leading_fragment(v: &str) -> String {
                 .filter(|c| c.is_alphabetic())
                 .all(char::is_uppercase)
     };
+    // A real family name read with a lowercase mark ("Võ THỊ SÁU") is kept: only a fragment
+    // that repeats the next word ("Le LÊ") or is no family name ("Dy") is dropped.
+    let fragment = |first: &str, next: &str| {
+        fold_str(first) == fold_str(next) || !crate::names::is_family_name(first)
+    };
     match words.split_first() {
         Some((first, rest))
             if first.chars().count() <= 3
                 && first.chars().any(char::is_lowercase)
                 && rest.len() >= 2
-                && rest.iter().all(|w| caps(w)) =>
+                && rest.iter().all(|w| caps(w))
+                && fragment(first, rest[0]) =>
         {
             rest.join(" ")
         }
@@ -993,6 +1000,13 @@ mod tests {
             "LÊ THANH TUẤN"
         );
         assert_eq!(without_leading_fragment("LÊ THANH TUẤN"), "LÊ THANH TUẤN");
+        assert_eq!(
+            without_leading_fragment("Dy LÊ THANH TUẤN"),
+            "LÊ THANH TUẤN"
+        );
+        // A family name whose capital mark was read in lowercase stays.
+        assert_eq!(without_leading_fragment("Võ THỊ SÁU"), "Võ THỊ SÁU");
+        assert_eq!(without_leading_fragment("Lê VĂN AN"), "Lê VĂN AN");
         // A name in mixed case is not cut.
         assert_eq!(without_leading_fragment("Lê Thanh Tuấn"), "Lê Thanh Tuấn");
         let front = vec![

@@ -14,6 +14,12 @@ const FAMILY_NAMES: &[&str] = &[
     "Văn", "Viên", "Doãn", "Kim", "Lã", "Mẫn", "Ông", "Yên",
 ];
 
+/// Whether `w` is a listed family name, marks and case aside.
+pub(crate) fn is_family_name(w: &str) -> bool {
+    let f = crate::text::fold_str(w);
+    FAMILY_NAMES.iter().any(|n| crate::text::fold_str(n) == f)
+}
+
 /// `name` with its family name's marks restored from the list, in the name's own case (an
 /// uppercase name stays uppercase). Academic prefixes ("PGS.TS.") before it are kept; a first
 /// word already spelled as on the list, or on no list entry, is left as read.

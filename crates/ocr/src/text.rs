@@ -431,21 +431,29 @@ pub(crate) fn continuation(lines: &[Line], i: usize, x: i32, labels: &[&str]) ->
 
 /// The nearest line below line `i`, overlapping it horizontally.
 pub(crate) fn line_below(lines: &[Line], i: usize, max_gap_lines: i32) -> Option<usize> {
-    lines_below(lines, i, max_gap_lines).into_iter().next()
+    lines_below(lines, i, max_gap_lines, false)
+        .into_iter()
+        .next()
 }
 
 /// The lines below line `i` within `max_gap_lines` line heights, overlapping it horizontally,
-/// nearest first.
-pub(crate) fn lines_below(lines: &[Line], i: usize, max_gap_lines: i32) -> Vec<usize> {
+/// nearest first. With `reaching_up`, also a taller line whose middle is under line `i`'s bottom
+/// (a value whose line a fragment beside it stretched upwards).
+pub(crate) fn lines_below(
+    lines: &[Line],
+    i: usize,
+    max_gap_lines: i32,
+    reaching_up: bool,
+) -> Vec<usize> {
     let l = &lines[i];
     let h = l.height();
     let mut v: Vec<usize> = (0..lines.len())
         .filter(|&j| {
             let m = &lines[j];
-            // Below: its top under the middle of line `i`, or (a taller line reaching up
-            // beside it) its middle under line `i`'s bottom.
+            // Below: its top under the middle of line `i` (or, reaching up, its middle under
+            // line `i`'s bottom).
             j != i
-                && (m.y0 > l.y0 + h / 2 || (m.y0 + m.y1) / 2 > l.y1)
+                && (m.y0 > l.y0 + h / 2 || reaching_up && (m.y0 + m.y1) / 2 > l.y1)
                 && m.y0 <= l.y1 + max_gap_lines * h
                 && m.x0 < l.x1 + h
                 && m.x1 > l.x0 - h

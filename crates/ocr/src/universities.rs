@@ -6,7 +6,8 @@
 //! a university missing from it (the Ministry of Education and Training publishes the full
 //! register) is added here, in code, and until then keeps the title-cased reading. A
 //! reading matches an entry when its letters, marks removed, differ from the entry's by at most
-//! one character in twelve and from no other entry as little.
+//! one character per twelve of the name after "Trường Đại học" (at least one), and from no
+//! other entry as little.
 
 use crate::text::fold_str;
 
@@ -81,6 +82,9 @@ const UNIVERSITIES: &[&str] = &[
     "Trường Đại học Trà Vinh",
 ];
 
+/// The key of the words every entry opens with.
+const PREFIX: &str = "truong dai hoc ";
+
 /// Letters and digits only, marks and case removed, words separated by one space.
 fn key(s: &str) -> Vec<char> {
     let f: String = fold_str(s)
@@ -121,7 +125,10 @@ pub(crate) fn official_university(read: &str) -> Option<&'static str> {
         .collect();
     scored.sort_by_key(|s| s.0);
     let (best, name) = scored[0];
-    let allowed = (k.len() / 12).max(1);
+    // Edits allowed: one per twelve characters of the part that tells universities apart (after
+    // "truong dai hoc"), at least one: "Hải Dương" is not "Hải Phòng" two edits away.
+    let own = key(name).len().saturating_sub(PREFIX.len());
+    let allowed = (own / 12).max(1);
     let runner_up = scored.get(1).map_or(usize::MAX, |s| s.0);
     (best <= allowed && runner_up > best).then_some(name)
 }
@@ -167,6 +174,8 @@ mod tests {
         );
         // Two slips in a short name are too many.
         assert_eq!(official_university("TRUONG DAI HQC VLNH"), None);
+        // A university not on the list, two letters from one that is: not taken for it.
+        assert_eq!(official_university("TRƯỜNG ĐẠI HỌC HẢI DƯƠNG"), None);
         assert_eq!(official_university("short"), None);
     }
 
