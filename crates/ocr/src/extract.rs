@@ -428,7 +428,7 @@ fn number_words(v: &str) -> String {
         let lw: Vec<char> = w.to_lowercase().chars().collect();
         let mut near = WORDS.iter().filter(|c| {
             let c: Vec<char> = c.chars().collect();
-            crate::universities::distance(&lw, &c) == 1
+            crate::text::edit_distance(&lw, &c) == 1
         });
         let one = near.next()?;
         near.next().is_none().then_some(*one)

@@ -120,6 +120,21 @@ pub(crate) fn unique<'a>(list: &[&'a str], s: &str) -> Option<&'a str> {
     hits.all(|n| n == one).then_some(*one)
 }
 
+/// Levenshtein distance over characters.
+pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 /// `right` in the case style of `read`: uppercase when `read` has no lowercase letter.
 pub(crate) fn in_case_of(read: &str, right: &str) -> String {
     if read.chars().any(char::is_lowercase) {

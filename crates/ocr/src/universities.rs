@@ -9,7 +9,7 @@
 //! one character per twelve of the name after "Trường Đại học" (at least one), and from no
 //! other entry as little.
 
-use crate::text::fold_str;
+use crate::text::{edit_distance as distance, fold_str};
 
 /// Official names, as the institutions write them.
 const UNIVERSITIES: &[&str] = &[
@@ -96,21 +96,6 @@ fn key(s: &str) -> Vec<char> {
         .join(" ")
         .chars()
         .collect()
-}
-
-/// Levenshtein distance over characters.
-pub(crate) fn distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// The official name `read` stands for, when one entry is clearly it (see the module's note).
