@@ -25,7 +25,8 @@
 //! On A4 pages, when no outline is found, a flat correction-fluid patch without outline (a
 //! block of paper a few levels off the page's background, or without its texture, with retyped
 //! text on it: [`crate::flat`]) → `Fail` from a score of [`flat::REFUSE`], else `Unknown`,
-//! naming the region and its figures.
+//! naming the region and its figures; on patterned paper, also words whose surrounding paper
+//! lost the printed pattern (`Unknown`, or `Fail` when it is clearly gone: see [`crate::flat`]).
 
 use crate::flat::{self, FlatPatch};
 use crate::raster::{Work, hist_percentile};
@@ -577,6 +578,33 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
         );
     }
     let outline = f.best.filter(|c| level(c) > 0);
+    if let (None, Some(p)) = (outline, f.flat)
+        && p.source == flat::FlatSource::PatternGap
+    {
+        let (finding, what) = if p.score >= flat::REFUSE {
+            (Finding::Fail, "printed pattern gone around retyped text")
+        } else {
+            (
+                Finding::Unknown,
+                "printed pattern thinned around retyped text",
+            )
+        };
+        return Verdict::new(
+            finding,
+            format!(
+                "{what}: {}×{} px at ({}, {}) (working px), score {:.2}: pattern around the words ×{:.2} of the paper beyond them (an officer looks ≤ ×{:.2}, refused ≤ ×{:.2})",
+                p.w,
+                p.h,
+                p.x,
+                p.y,
+                p.score,
+                p.pattern,
+                flat::HALO_LOST,
+                flat::HALO_REFUSE,
+            ),
+            p.score,
+        );
+    }
     if let (None, Some(p)) = (outline, f.flat) {
         let (finding, what) = if p.score >= flat::REFUSE {
             (Finding::Fail, "flat correction patch (no outline)")

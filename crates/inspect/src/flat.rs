@@ -32,6 +32,20 @@
 //! refused, the same 3 referred); altered pages refused 114 → 114, referred 5 → 7, passed
 //! 25 → 23; and the seed-11 birth certificate whose patch was split is refused (score 0.63).
 //!
+//! On patterned paper (security paper's guilloche or grid, printed before the text and running on
+//! around every printed word), fluid covers the pattern but may match the paper's colour, and
+//! retyped text may leave too little of the patch to judge as a block. So each *word* (letter
+//! blobs on one line, ≤ [`LETTER_GAP`] apart) is also judged by its halo: the paper between its
+//! letters and just below them ([`HALO`]) against a ring beyond it ([`RING_IN`]–[`RING_OUT`]),
+//! counting pixels on the pattern's lines (a thin dip of ≥ [`PATTERN_DIP`] below the lightest,
+//! least coloured paper within 2 px). Judged only where the ring is patterned
+//! ([`PATTERN_MIN`]) on all four sides (not the page's edge, a frame or a margin). A halo keeping
+//! ≤ [`HALO_LOST`] of the ring's pattern sends the page to an officer; ≤ [`HALO_REFUSE`] refuses.
+//! Measured 2026-12-04 with `inspect_one` on seeds 21–36 (`--types
+//! birth_certificate,diploma,decision --variants valid,altered --repeat 3`; 21–28 used while
+//! building it, 29–36 not looked at before): valid pages unchanged (0 refused, the same 3
+//! referred); altered pages passed 23 → 9 (21–28: 13 → 6; 29–36: 10 → 3), refused 114 → 125.
+//!
 //! Measured on the project's own specimens (`truecopy-specimens`, seeds 99, 7 and 5 ×4): flat
 //! patches on white, cream and patterned paper step by 2–9 levels (grey and chroma together)
 //! against ±1–2 on untouched paper; pattern lines give single off cells, which the run rule drops.
@@ -70,10 +84,26 @@ pub const SMALL_W: usize = 64;
 const JOIN_GAP: usize = 2;
 /// Paper clearer than this (mean neighbour difference, levels) has no texture to lose.
 const TEXTURE_MIN: f32 = 1.5;
+/// A paper pixel at least this far (grey below plus chroma above the lightest, least coloured
+/// paper within 2 px) is on a printed pattern's line.
+const PATTERN_DIP: i32 = 6;
+/// Share of paper pixels on pattern lines from which the paper is patterned (measured: guilloche
+/// and grids 30–60 %, plain paper under 5 %).
+pub const PATTERN_MIN: f32 = 0.15;
+
+/// How a flat patch was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlatSource {
+    /// A block of paper off the page's background (colour, texture or pattern).
+    Block,
+    /// Retyped words whose surrounding paper lost the page's printed pattern.
+    PatternGap,
+}
 
 /// A flat, outline-less patch (working px).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FlatPatch {
+    pub source: FlatSource,
     pub x: usize,
     pub y: usize,
     pub w: usize,
@@ -84,6 +114,9 @@ pub struct FlatPatch {
     pub dchroma: f32,
     /// Interior paper texture over the surrounding paper's.
     pub texture: f32,
+    /// Interior share of paper on pattern lines over the surrounding paper's (1.0 when the
+    /// paper around is not patterned).
+    pub pattern: f32,
     pub fill: f32,
     pub ink: f32,
     pub ring: f32,
@@ -99,6 +132,8 @@ struct Cells {
     chroma: Vec<f32>,
     tex: Vec<f32>,
     ink: Vec<u16>,
+    /// Paper pixels on a printed pattern's line.
+    pat: Vec<u16>,
 }
 
 /// Pixels that are paper: not within 2 px of anything [`INKISH`] below the local paper level
@@ -188,7 +223,47 @@ fn ruled_through(
     })
 }
 
-fn cells(w: &Work, paper: &[bool]) -> Cells {
+/// Paper pixels on a printed pattern's line: [`PATTERN_DIP`] or more below the lightest paper
+/// (grey) and above the least coloured (chroma) within 2 px, by separable 5×5 max/min filters.
+fn pattern_mask(w: &Work, paper: &[bool]) -> Vec<bool> {
+    fn filter(src: &[u8], width: usize, height: usize, take_max: bool) -> Vec<u8> {
+        let pick = |a: u8, b: u8| if take_max { a.max(b) } else { a.min(b) };
+        let mut rows = vec![0u8; src.len()];
+        for y in 0..height {
+            for x in 0..width {
+                let (a, b) = (x.saturating_sub(2), (x + 3).min(width));
+                rows[y * width + x] = src[y * width + a..y * width + b]
+                    .iter()
+                    .copied()
+                    .reduce(pick)
+                    .unwrap_or(0);
+            }
+        }
+        let mut out = vec![0u8; src.len()];
+        for y in 0..height {
+            for x in 0..width {
+                let (a, b) = (y.saturating_sub(2), (y + 3).min(height));
+                out[y * width + x] = (a..b)
+                    .map(|yy| rows[yy * width + x])
+                    .reduce(pick)
+                    .unwrap_or(0);
+            }
+        }
+        out
+    }
+    let light = filter(&w.grey, w.w, w.h, true);
+    let plain = filter(&w.chroma, w.w, w.h, false);
+    (0..w.w * w.h)
+        .map(|i| {
+            paper[i]
+                && i32::from(light[i]) - i32::from(w.grey[i]) + i32::from(w.chroma[i])
+                    - i32::from(plain[i])
+                    >= PATTERN_DIP
+        })
+        .collect()
+}
+
+fn cells(w: &Work, paper: &[bool], pattern: &[bool]) -> Cells {
     let (cw, ch) = (w.w / CELL, w.h / CELL);
     let mut c = Cells {
         cw,
@@ -198,11 +273,12 @@ fn cells(w: &Work, paper: &[bool]) -> Cells {
         chroma: vec![0.0; cw * ch],
         tex: vec![0.0; cw * ch],
         ink: vec![0; cw * ch],
+        pat: vec![0; cw * ch],
     };
     for cy in 0..ch {
         for cx in 0..cw {
-            let (mut n, mut sg, mut sc, mut st, mut pairs, mut ink) =
-                (0u16, 0u32, 0u32, 0u32, 0u32, 0u16);
+            let (mut n, mut sg, mut sc, mut st, mut pairs, mut ink, mut pat) =
+                (0u16, 0u32, 0u32, 0u32, 0u32, 0u16, 0u16);
             for y in cy * CELL..(cy + 1) * CELL {
                 for x in cx * CELL..(cx + 1) * CELL {
                     let i = y * w.w + x;
@@ -212,6 +288,7 @@ fn cells(w: &Work, paper: &[bool]) -> Cells {
                         continue;
                     }
                     n += 1;
+                    pat += u16::from(pattern[i]);
                     sg += u32::from(g);
                     sc += u32::from(w.chroma[i]);
                     if x + 1 < w.w && paper[i + 1] {
@@ -227,6 +304,7 @@ fn cells(w: &Work, paper: &[bool]) -> Cells {
             let k = cy * cw + cx;
             c.n[k] = n;
             c.ink[k] = ink;
+            c.pat[k] = pat;
             if n > 0 {
                 c.grey[k] = sg as f32 / f32::from(n);
                 c.chroma[k] = sc as f32 / f32::from(n);
@@ -316,12 +394,14 @@ fn background(c: &Cells) -> Vec<Option<[f32; 3]>> {
 /// Find the most patch-like flat block on the page, if any passes every test.
 pub fn measure(w: &Work) -> Option<FlatPatch> {
     let (paper, dark) = paper_mask(w);
-    let c = cells(w, &paper);
+    let pattern = pattern_mask(w, &paper);
+    let c = cells(w, &paper, &pattern);
     let (cw, ch) = (c.cw, c.ch);
     if cw < 8 || ch < 8 {
         return None;
     }
     let bg = background(&c);
+    let gap = pattern_gap(w, &paper, &dark, &pattern);
     // 0 = normal paper, 1 = off, 2 = mostly ink (no paper to judge), 3 = unknown background.
     let mut state = vec![0u8; cw * ch];
     for k in 0..cw * ch {
@@ -450,8 +530,9 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
         }
         // Pixel-level figures: interior paper against ring paper.
         let (px0, py0, px1, py1) = (x0 * CELL, y0 * CELL, (x1 + 1) * CELL, (y1 + 1) * CELL);
-        let stats = |inside: bool| -> (f32, f32, f32, usize) {
-            let (mut sg, mut sc, mut st, mut n, mut pairs) = (0u64, 0u64, 0u64, 0usize, 0u64);
+        let stats = |inside: bool| -> (f32, f32, f32, f32, usize) {
+            let (mut sg, mut sc, mut st, mut n, mut pairs, mut pat) =
+                (0u64, 0u64, 0u64, 0usize, 0u64, 0usize);
             let (ry0, ry1) = (py0 - 2 * CELL, py1 + 2 * CELL);
             let (rx0, rx1) = (px0 - 2 * CELL, px1 + 2 * CELL);
             for y in ry0..ry1 {
@@ -465,6 +546,7 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
                         continue;
                     }
                     n += 1;
+                    pat += usize::from(pattern[i]);
                     sg += u64::from(w.grey[i]);
                     sc += u64::from(w.chroma[i]);
                     if x + 1 < w.w && paper[i + 1] {
@@ -482,6 +564,7 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
                 sg as f32 / nf,
                 sc as f32 / nf,
                 st as f32 / pairs.max(1) as f32,
+                pat as f32 / nf,
                 n,
             )
         };
@@ -489,8 +572,8 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
         if ruled_through(&dark, w.w, (px0, px1), (py0, py1), 2 * CELL) {
             continue;
         }
-        let (ig, ic, it, inn) = stats(true);
-        let (og, oc, ot, on) = stats(false);
+        let (ig, ic, it, ip, inn) = stats(true);
+        let (og, oc, ot, op, on) = stats(false);
         if inn < 40 || on < 40 {
             continue;
         }
@@ -506,14 +589,18 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
         }
         let (dgrey, dchroma) = (ig - og, ic - oc);
         let texture = if ot >= TEXTURE_MIN { it / ot } else { 1.0 };
-        // Strength: the largest step over its threshold, or the texture lost.
-        let strength = (dgrey.abs() + dchroma.abs()) / STEP + (1.0 - texture).max(0.0);
+        let pattern = if op >= PATTERN_MIN { ip / op } else { 1.0 };
+        // Strength: the step over its threshold, plus the texture or the pattern lost (two
+        // measures of one thing: the larger counts).
+        let strength =
+            (dgrey.abs() + dchroma.abs()) / STEP + (1.0 - texture).max(1.0 - pattern).max(0.0);
         // A small block needs a clear step: a short word's cells are few and their mean noisy.
         if strength < 0.75 || (pw < SMALL_W && strength < 1.25) {
             continue;
         }
         let score = (0.4 + 0.2 * strength).min(0.9);
         let cand = FlatPatch {
+            source: FlatSource::Block,
             x: px0,
             y: py0,
             w: pw,
@@ -521,6 +608,7 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
             dgrey,
             dchroma,
             texture,
+            pattern,
             fill,
             ink,
             ring,
@@ -530,7 +618,198 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
             best = Some(cand);
         }
     }
-    best
+    match (best, gap) {
+        (Some(b), Some(g)) if g.score > b.score => Some(g),
+        (None, g) => g,
+        (b, _) => b,
+    }
+}
+
+/// A box in working px: x0, x1, y0, y1.
+type Bx = (usize, usize, usize, usize);
+
+/// Largest gap (working px) between letters of one word.
+const LETTER_GAP: usize = 3;
+/// Paper judged around a word beyond its box (working px): beside it, above it, below it. Only
+/// below: fluid reaches further below the baseline than beside or above the letters, so the
+/// halo stays on the patch; between the letters it is judged too.
+const HALO: (usize, usize, usize) = (0, 0, 4);
+/// The ring the halo is compared with: from this far out of the word's box to [`RING_OUT`].
+const RING_IN: usize = 7;
+const RING_OUT: usize = 15;
+/// A word whose halo keeps at most this share of the ring's pattern sits on a patch: an
+/// officer looks.
+pub const HALO_LOST: f32 = 0.3;
+/// At most this share, the pattern is clearly gone: a refusal ground.
+pub const HALO_REFUSE: f32 = 0.15;
+
+/// Words of text (working px boxes: x0, x1, y0, y1) from the ink mask: letter-sized blobs that
+/// overlap vertically, at most [`LETTER_GAP`] apart.
+fn words(dark: &[bool], width: usize, max_h: usize) -> Vec<Bx> {
+    let mut seen = vec![false; dark.len()];
+    let mut stack = Vec::new();
+    let mut letters = Vec::new();
+    for start in 0..dark.len() {
+        if !dark[start] || seen[start] {
+            continue;
+        }
+        let b = crate::raster::flood(dark, &mut seen, &mut stack, start, width);
+        let (bw, bh) = (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
+        if (5..=max_h).contains(&bh) && bw <= 4 * bh {
+            letters.push((b.x0, b.x1, b.y0, b.y1));
+        }
+    }
+    letters.sort_unstable();
+    let mut out: Vec<Bx> = Vec::new();
+    for l in letters {
+        let lh = l.3 - l.2 + 1;
+        let near = out.iter_mut().rev().take(64).find(|w| {
+            let overlap = w.3.min(l.3) as isize - w.2.max(l.2) as isize + 1;
+            l.0 <= w.1 + LETTER_GAP + 1 && overlap * 2 >= lh.min(w.3 - w.2 + 1) as isize
+        });
+        match near {
+            Some(w) => *w = (w.0.min(l.0), w.1.max(l.1), w.2.min(l.2), w.3.max(l.3)),
+            None => out.push(l),
+        }
+    }
+    out
+}
+
+/// A word whose surrounding paper has lost the page's printed pattern: retyped on a patch of
+/// correction fluid that covers the pattern (security paper's guilloche or grid is printed
+/// before the text and runs on around every printed word). Words on one line whose halos lost
+/// the pattern are joined; the strongest such line is returned.
+fn pattern_gap(w: &Work, paper: &[bool], dark: &[bool], pattern: &[bool]) -> Option<FlatPatch> {
+    let short = w.w.min(w.h);
+    let density = |x0: usize, x1: usize, y0: usize, y1: usize, hole: Option<Bx>| {
+        let (mut n, mut p) = (0usize, 0usize);
+        for y in y0..y1.min(w.h) {
+            for x in x0..x1.min(w.w) {
+                if hole.is_some_and(|(a, b, c, d)| (a..b).contains(&x) && (c..d).contains(&y)) {
+                    continue;
+                }
+                let i = y * w.w + x;
+                n += usize::from(paper[i]);
+                p += usize::from(paper[i] && pattern[i]);
+            }
+        }
+        (n, p as f32 / n.max(1) as f32)
+    };
+    let mut lost = Vec::new();
+    for (x0, x1, y0, y1) in words(dark, w.w, short * 8 / 100) {
+        if x0 < RING_OUT || y0 < RING_OUT || x1 + RING_OUT >= w.w || y1 + RING_OUT >= w.h {
+            continue;
+        }
+        if x1 - x0 < 8 {
+            continue;
+        }
+        let (hn, hp) = density(
+            x0 - HALO.0,
+            x1 + HALO.0 + 1,
+            y0 - HALO.1,
+            y1 + HALO.2 + 1,
+            None,
+        );
+        let (rn, rp) = density(
+            x0 - RING_OUT,
+            x1 + RING_OUT + 1,
+            y0 - RING_OUT,
+            y1 + RING_OUT + 1,
+            Some((
+                x0 - RING_IN,
+                x1 + RING_IN + 1,
+                y0 - RING_IN,
+                y1 + RING_IN + 1,
+            )),
+        );
+        if hn < 30 || rn < 100 || rp < PATTERN_MIN {
+            continue;
+        }
+        // Patterned on every side: not the page's edge, a frame or the end of a printed band.
+        let sides = [
+            density(
+                x0 - RING_OUT,
+                x0 - RING_IN,
+                y0 - RING_IN,
+                y1 + RING_IN + 1,
+                None,
+            ),
+            density(
+                x1 + RING_IN + 1,
+                x1 + RING_OUT + 1,
+                y0 - RING_IN,
+                y1 + RING_IN + 1,
+                None,
+            ),
+            density(
+                x0 - RING_IN,
+                x1 + RING_IN + 1,
+                y0 - RING_OUT,
+                y0 - RING_IN,
+                None,
+            ),
+            density(
+                x0 - RING_IN,
+                x1 + RING_IN + 1,
+                y1 + RING_IN + 1,
+                y1 + RING_OUT + 1,
+                None,
+            ),
+        ];
+        if sides.iter().any(|&(n, p)| n >= 20 && p < 0.25 * rp) {
+            continue;
+        }
+        if hp <= HALO_LOST * rp {
+            lost.push(((x0, x1, y0, y1), hn, hp / rp));
+        }
+    }
+    // Join lost words on one line.
+    lost.sort_unstable_by_key(|l| l.0);
+    // (box, halo pixels, halo-weighted ratio)
+    let mut lines: Vec<(Bx, usize, f32)> = Vec::new();
+    for (b, n, r) in lost {
+        let bh = b.3 - b.2 + 1;
+        let near = lines.iter_mut().find(|(a, ..)| {
+            let overlap = a.3.min(b.3) as isize - a.2.max(b.2) as isize + 1;
+            b.0 <= a.1 + 4 * LETTER_GAP && overlap * 2 >= bh.min(a.3 - a.2 + 1) as isize
+        });
+        match near {
+            Some((a, an, ar)) => {
+                *a = (a.0.min(b.0), a.1.max(b.1), a.2.min(b.2), a.3.max(b.3));
+                *ar = (*ar * *an as f32 + r * n as f32) / (*an + n) as f32;
+                *an += n;
+            }
+            None => lines.push((b, n, r)),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|((x0, x1, y0, y1), _, ratio)| FlatPatch {
+            source: FlatSource::PatternGap,
+            x: x0,
+            y: y0,
+            w: x1 - x0 + 1,
+            h: y1 - y0 + 1,
+            dgrey: 0.0,
+            dchroma: 0.0,
+            texture: 1.0,
+            pattern: ratio,
+            fill: 1.0,
+            ink: 0.0,
+            ring: 0.0,
+            // A clear gap refuses; a partial one (the halo reaching past a tight patch, or a
+            // lighter pattern) goes to an officer.
+            score: if ratio <= HALO_REFUSE {
+                (0.4 + 0.5 * (1.0 - ratio)).min(0.9)
+            } else {
+                0.55
+            },
+        })
+        .max_by(|a, b| {
+            (a.score, a.w)
+                .partial_cmp(&(b.score, b.w))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
 }
 
 /// Blocks (cells: x0, x1, y0, y1) on one line with at most [`JOIN_GAP`] cells between them
@@ -575,6 +854,73 @@ mod tests {
 
     fn mask(w: usize, h: usize, ink: impl Fn(usize, usize) -> bool) -> Vec<bool> {
         (0..w * h).map(|i| ink(i % w, i / w)).collect()
+    }
+
+    /// A page on security paper at working scale: a pink grid every 10 px, lines of "words"
+    /// (letters 6×12 px, 2 px apart, words 10 px apart); left of x = 100 the paper is plain
+    /// (the page's margin). `patch`: the word at (600, 400) retyped on correction fluid that
+    /// covers the grid 3 px beyond its letters and 6 px below them.
+    fn patterned_page(patch: bool) -> image::RgbImage {
+        let (w, h) = (1000, 800);
+        let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([246, 244, 240]));
+        for y in 0..h {
+            for x in 100..w {
+                if x % 10 == 0 || y % 10 == 0 {
+                    img.put_pixel(x, y, image::Rgb([236, 214, 220]));
+                }
+            }
+        }
+        let word = |img: &mut image::RgbImage, x0: u32, y0: u32, letters: u32| {
+            for l in 0..letters {
+                for y in y0..y0 + 12 {
+                    for x in x0 + l * 8..x0 + l * 8 + 6 {
+                        img.put_pixel(x, y, image::Rgb([30, 28, 32]));
+                    }
+                }
+            }
+        };
+        for line in 0..12 {
+            let y = 100 + line * 50;
+            // A word in the plain margin, its right end against the pattern.
+            word(&mut img, 40, y, 7);
+            let mut x = 140;
+            for k in 0..8 {
+                let letters = 3 + (k + line) % 5;
+                // Room on line 400 for the word at x = 600.
+                if !(y == 400 && x + letters * 8 > 590 && x < 650) {
+                    word(&mut img, x, y, letters);
+                }
+                x += letters * 8 + 10;
+            }
+        }
+        if patch {
+            for y in 397..418 {
+                for x in 597..600 + 5 * 8 + 1 {
+                    img.put_pixel(x, y, image::Rgb([249, 249, 243]));
+                }
+            }
+        }
+        word(&mut img, 600, 400, 5);
+        img
+    }
+
+    #[test]
+    fn words_retyped_where_the_printed_pattern_is_gone_are_found() {
+        let gap = |img: &image::RgbImage| {
+            let w = Work::new(img).expect("raster");
+            let (paper, dark) = paper_mask(&w);
+            pattern_gap(&w, &paper, &dark, &pattern_mask(&w, &paper))
+        };
+        // Untouched: every word has the grid around it; the margin's words are not judged.
+        assert_eq!(gap(&patterned_page(false)), None);
+        let g = gap(&patterned_page(true)).expect("the retyped word is found");
+        assert_eq!(g.source, FlatSource::PatternGap);
+        assert!(g.pattern <= HALO_REFUSE, "{g:?}");
+        assert!(g.score >= REFUSE, "{g:?}");
+        assert!(
+            (590..=610).contains(&g.x) && (395..=405).contains(&g.y),
+            "{g:?}"
+        );
     }
 
     #[test]
