@@ -39,12 +39,19 @@
 //! letters and just below them ([`HALO`]) against a ring beyond it ([`RING_IN`]–[`RING_OUT`]),
 //! counting pixels on the pattern's lines (a thin dip of ≥ [`PATTERN_DIP`] below the lightest,
 //! least coloured paper within 2 px). Judged only where the ring is patterned
-//! ([`PATTERN_MIN`]) on all four sides (not the page's edge, a frame or a margin). A halo keeping
-//! ≤ [`HALO_LOST`] of the ring's pattern sends the page to an officer; ≤ [`HALO_REFUSE`] refuses.
+//! ([`PATTERN_MIN`]) on all four sides (not the page's edge, a frame or a margin) and the halo
+//! is big enough to expect [`EXPECTED_MIN`] pattern pixels in it (a short word can sit between
+//! the lines of a sparse grid). A halo keeping ≤ [`HALO_LOST`] of the ring's pattern sends the
+//! page to an officer; ≤ [`HALO_REFUSE`] refuses.
+//!
 //! Measured 2026-12-04 with `inspect_one` on seeds 21–36 (`--types
-//! birth_certificate,diploma,decision --variants valid,altered --repeat 3`; 21–28 used while
-//! building it, 29–36 not looked at before): valid pages unchanged (0 refused, the same 3
-//! referred); altered pages passed 23 → 9 (21–28: 13 → 6; 29–36: 10 → 3), refused 114 → 125.
+//! birth_certificate,diploma,decision --variants valid,altered --repeat 3`: 144 valid, 144
+//! altered A4 pages; seeds 21–28 were looked at while building it): valid pages unchanged (0
+//! refused, the same 3 referred); altered pages passed 23 → 10, refused 114 → 123. Words on
+//! valid pages kept ≥ 0.47 of the ring's pattern; on the evaluation corpus's sparser, fainter
+//! grid ≥ 0.35 where [`EXPECTED_MIN`] holds, but down to 0.10 for short words where it does
+//! not (that is why it is there). Still missed: short values ("Giỏi", 4 letters) whose halo is
+//! too small to judge, and patches the retyped text nearly fills.
 //!
 //! Measured on the project's own specimens (`truecopy-specimens`, seeds 99, 7 and 5 ×4): flat
 //! patches on white, cream and patterned paper step by 2–9 levels (grey and chroma together)
@@ -641,7 +648,10 @@ const RING_OUT: usize = 15;
 /// officer looks.
 pub const HALO_LOST: f32 = 0.3;
 /// At most this share, the pattern is clearly gone: a refusal ground.
-pub const HALO_REFUSE: f32 = 0.15;
+pub const HALO_REFUSE: f32 = 0.1;
+
+/// Pattern pixels the ring's density predicts in a word's halo, from which the halo is judged.
+const EXPECTED_MIN: f32 = 40.0;
 
 /// Words of text (working px boxes: x0, x1, y0, y1) from the ink mask: letter-sized blobs that
 /// overlap vertically, at most [`LETTER_GAP`] apart.
@@ -759,7 +769,9 @@ fn pattern_gap(w: &Work, paper: &[bool], dark: &[bool], pattern: &[bool]) -> Opt
         if sides.iter().any(|&(n, p)| n >= 20 && p < 0.25 * rp) {
             continue;
         }
-        if hp <= HALO_LOST * rp {
+        // Enough paper in the halo to expect the pattern there: a short word between the lines
+        // of a sparse grid can miss them by chance.
+        if hp <= HALO_LOST * rp && hn as f32 * rp >= EXPECTED_MIN {
             lost.push(((x0, x1, y0, y1), hn, hp / rp));
         }
     }
@@ -856,16 +868,16 @@ mod tests {
         (0..w * h).map(|i| ink(i % w, i / w)).collect()
     }
 
-    /// A page on security paper at working scale: a pink grid every 10 px, lines of "words"
+    /// A page on security paper at working scale: a pink grid every 6 px, lines of "words"
     /// (letters 6×12 px, 2 px apart, words 10 px apart); left of x = 100 the paper is plain
-    /// (the page's margin). `patch`: the word at (600, 400) retyped on correction fluid that
-    /// covers the grid 3 px beyond its letters and 6 px below them.
-    fn patterned_page(patch: bool) -> image::RgbImage {
+    /// (the page's margin). At (600, 400) a word of `letters`, with `patch` retyped on correction
+    /// fluid that covers the grid 3 px beyond its letters and 6 px below them.
+    fn patterned_page(patch: bool, letters: u32) -> image::RgbImage {
         let (w, h) = (1000, 800);
         let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([246, 244, 240]));
         for y in 0..h {
             for x in 100..w {
-                if x % 10 == 0 || y % 10 == 0 {
+                if x % 6 == 0 || y % 6 == 0 {
                     img.put_pixel(x, y, image::Rgb([236, 214, 220]));
                 }
             }
@@ -887,7 +899,7 @@ mod tests {
             for k in 0..8 {
                 let letters = 3 + (k + line) % 5;
                 // Room on line 400 for the word at x = 600.
-                if !(y == 400 && x + letters * 8 > 590 && x < 650) {
+                if !(y == 400 && x + letters * 8 > 590 && x < 710) {
                     word(&mut img, x, y, letters);
                 }
                 x += letters * 8 + 10;
@@ -895,12 +907,12 @@ mod tests {
         }
         if patch {
             for y in 397..418 {
-                for x in 597..600 + 5 * 8 + 1 {
+                for x in 597..600 + letters * 8 + 1 {
                     img.put_pixel(x, y, image::Rgb([249, 249, 243]));
                 }
             }
         }
-        word(&mut img, 600, 400, 5);
+        word(&mut img, 600, 400, letters);
         img
     }
 
@@ -912,14 +924,24 @@ mod tests {
             pattern_gap(&w, &paper, &dark, &pattern_mask(&w, &paper))
         };
         // Untouched: every word has the grid around it; the margin's words are not judged.
-        assert_eq!(gap(&patterned_page(false)), None);
-        let g = gap(&patterned_page(true)).expect("the retyped word is found");
+        assert_eq!(gap(&patterned_page(false, 12)), None);
+        let g = gap(&patterned_page(true, 12)).expect("the retyped word is found");
         assert_eq!(g.source, FlatSource::PatternGap);
         assert!(g.pattern <= HALO_REFUSE, "{g:?}");
         assert!(g.score >= REFUSE, "{g:?}");
         assert!(
             (590..=610).contains(&g.x) && (395..=405).contains(&g.y),
             "{g:?}"
+        );
+    }
+
+    #[test]
+    fn a_word_too_short_to_expect_the_pattern_around_it_is_not_judged() {
+        let w = Work::new(&patterned_page(true, 3)).expect("raster");
+        let (paper, dark) = paper_mask(&w);
+        assert_eq!(
+            pattern_gap(&w, &paper, &dark, &pattern_mask(&w, &paper)),
+            None
         );
     }
 
