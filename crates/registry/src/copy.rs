@@ -684,6 +684,93 @@ impl Registry {
             revocation,
         }))
     }
+
+    /// [`Registry::public_copy`] for several codes in one query (`WHERE copies.code = ANY(…)`
+    /// on PostgreSQL, `IN (…)` on SQLite): the same answer per code, keyed by code; codes not
+    /// in the register are absent, and a code given twice is read once. The same left joins,
+    /// ordered so that the rows of one copy are contiguous (by code, then signatures in order,
+    /// then the latest revocation first), and run on the backend's own connection for the
+    /// reason given at [`Registry::public_copy`]. For the portal, which answers the lookups
+    /// that arrive together with one round trip.
+    pub fn public_copies(
+        &mut self,
+        codes: &[IdCode],
+    ) -> Result<std::collections::HashMap<IdCode, PublicCopy>, RegistryError> {
+        use std::collections::HashMap;
+        if codes.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut wanted: Vec<&str> = codes.iter().map(IdCode::as_str).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        macro_rules! query {
+            () => {
+                copies::table
+                    .left_join(signatures::table)
+                    .left_join(
+                        revocations::table.on(revocations::copy_code
+                            .eq(copies::code)
+                            .and(revocations::confirmed_at.is_not_null())),
+                    )
+                    .filter(copies::code.eq_any(wanted.iter().copied()))
+                    .order((
+                        copies::code.asc(),
+                        signatures::ordinal.asc(),
+                        revocations::id.desc(),
+                    ))
+                    .select((
+                        CopyRow::as_select(),
+                        Option::<SignatureRecord>::as_select(),
+                        Option::<RevocationRecord>::as_select(),
+                    ))
+            };
+        }
+        type Row = (CopyRow, Option<SignatureRecord>, Option<RevocationRecord>);
+        let rows: Vec<Row> = match &mut self.conn {
+            DbConnection::Sqlite(c) => query!().load(c)?,
+            DbConnection::Postgres(c) => query!().load(c)?,
+        };
+        let mut out: HashMap<IdCode, PublicCopy> = HashMap::with_capacity(wanted.len());
+        // The copy being gathered: its rows are contiguous, so it is done when the code changes.
+        let mut current: Option<(String, PublicCopy)> = None;
+        let finish = |out: &mut HashMap<IdCode, PublicCopy>, (_, mut pc): (String, PublicCopy)| {
+            if pc.copy.state != CopyState::Revoked {
+                pc.revocation = None;
+            }
+            out.insert(pc.copy.code.clone(), pc);
+        };
+        for (row, sig, rev) in rows {
+            if current.as_ref().is_none_or(|(code, _)| *code != row.code) {
+                if let Some(done) = current.take() {
+                    finish(&mut out, done);
+                }
+                let code = row.code.clone();
+                let pc = PublicCopy {
+                    copy: CopyRecord::try_from(row)?,
+                    signatures: Vec::new(),
+                    revocation: None,
+                };
+                current = Some((code, pc));
+            }
+            let (_, pc) = current.as_mut().expect("set above");
+            // As in `public_copy`: one row per (signature, confirmed revocation); signatures
+            // come in order, each repeated once per revocation; the latest confirmed one counts.
+            if let Some(s) = sig
+                && pc.signatures.last().is_none_or(|last| last.id != s.id)
+            {
+                pc.signatures.push(s);
+            }
+            if let Some(r) = rev
+                && pc.revocation.as_ref().is_none_or(|best| r.id > best.id)
+            {
+                pc.revocation = Some(r);
+            }
+        }
+        if let Some(done) = current {
+            finish(&mut out, done);
+        }
+        Ok(out)
+    }
 }
 
 /// The officer who co-signed a copy, as the register prints them.
