@@ -617,7 +617,7 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
         return Verdict::new(
             finding,
             format!(
-                "{what}: {}×{} px at ({}, {}) (working px), score {:.2}: paper inside {:+.1} grey, {:+.1} chroma vs around (step ≥ {:.0}), texture ×{:.2}, filled {:.0} %, ink {:.0} %, uneven paper around {:.0} % (≤ {:.0} %)",
+                "{what}: {}×{} px at ({}, {}) (working px), score {:.2}: paper inside {:+.1} grey, {:+.1} chroma vs around (step ≥ {:.0}), texture ×{:.2}, pattern ×{:.2}, filled {:.0} %, ink {:.0} %, uneven paper around {:.0} % (≤ {:.0} %)",
                 p.w,
                 p.h,
                 p.x,
@@ -627,6 +627,7 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
                 p.dchroma,
                 flat::STEP,
                 p.texture,
+                p.pattern,
                 p.fill * 100.0,
                 p.ink * 100.0,
                 p.ring * 100.0,

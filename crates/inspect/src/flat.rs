@@ -38,7 +38,7 @@
 //! blobs on one line, ≤ [`LETTER_GAP`] apart) is also judged by its halo: the paper between its
 //! letters and just below them ([`HALO`]) against a ring beyond it ([`RING_IN`]–[`RING_OUT`]),
 //! counting pixels on the pattern's lines (a thin dip of ≥ [`PATTERN_DIP`] below the lightest,
-//! least coloured paper within 2 px). Judged only where the ring is patterned
+//! least coloured pixel within 2 px). Judged only where the ring is patterned
 //! ([`PATTERN_MIN`]) on all four sides (not the page's edge, a frame or a margin) and the halo
 //! is big enough to expect [`EXPECTED_MIN`] pattern pixels in it (a short word can sit between
 //! the lines of a sparse grid). A halo keeping ≤ [`HALO_LOST`] of the ring's pattern sends the
@@ -92,7 +92,7 @@ const JOIN_GAP: usize = 2;
 /// Paper clearer than this (mean neighbour difference, levels) has no texture to lose.
 const TEXTURE_MIN: f32 = 1.5;
 /// A paper pixel at least this far (grey below plus chroma above the lightest, least coloured
-/// paper within 2 px) is on a printed pattern's line.
+/// pixel within 2 px) is on a printed pattern's line.
 const PATTERN_DIP: i32 = 6;
 /// Share of paper pixels on pattern lines from which the paper is patterned (measured: guilloche
 /// and grids 30–60 %, plain paper under 5 %).
@@ -139,8 +139,6 @@ struct Cells {
     chroma: Vec<f32>,
     tex: Vec<f32>,
     ink: Vec<u16>,
-    /// Paper pixels on a printed pattern's line.
-    pat: Vec<u16>,
 }
 
 /// Pixels that are paper: not within 2 px of anything [`INKISH`] below the local paper level
@@ -230,7 +228,7 @@ fn ruled_through(
     })
 }
 
-/// Paper pixels on a printed pattern's line: [`PATTERN_DIP`] or more below the lightest paper
+/// Paper pixels on a printed pattern's line: [`PATTERN_DIP`] or more below the lightest pixel
 /// (grey) and above the least coloured (chroma) within 2 px, by separable 5×5 max/min filters.
 fn pattern_mask(w: &Work, paper: &[bool]) -> Vec<bool> {
     fn filter(src: &[u8], width: usize, height: usize, take_max: bool) -> Vec<u8> {
@@ -270,7 +268,7 @@ fn pattern_mask(w: &Work, paper: &[bool]) -> Vec<bool> {
         .collect()
 }
 
-fn cells(w: &Work, paper: &[bool], pattern: &[bool]) -> Cells {
+fn cells(w: &Work, paper: &[bool]) -> Cells {
     let (cw, ch) = (w.w / CELL, w.h / CELL);
     let mut c = Cells {
         cw,
@@ -280,12 +278,11 @@ fn cells(w: &Work, paper: &[bool], pattern: &[bool]) -> Cells {
         chroma: vec![0.0; cw * ch],
         tex: vec![0.0; cw * ch],
         ink: vec![0; cw * ch],
-        pat: vec![0; cw * ch],
     };
     for cy in 0..ch {
         for cx in 0..cw {
-            let (mut n, mut sg, mut sc, mut st, mut pairs, mut ink, mut pat) =
-                (0u16, 0u32, 0u32, 0u32, 0u32, 0u16, 0u16);
+            let (mut n, mut sg, mut sc, mut st, mut pairs, mut ink) =
+                (0u16, 0u32, 0u32, 0u32, 0u32, 0u16);
             for y in cy * CELL..(cy + 1) * CELL {
                 for x in cx * CELL..(cx + 1) * CELL {
                     let i = y * w.w + x;
@@ -295,7 +292,6 @@ fn cells(w: &Work, paper: &[bool], pattern: &[bool]) -> Cells {
                         continue;
                     }
                     n += 1;
-                    pat += u16::from(pattern[i]);
                     sg += u32::from(g);
                     sc += u32::from(w.chroma[i]);
                     if x + 1 < w.w && paper[i + 1] {
@@ -311,7 +307,6 @@ fn cells(w: &Work, paper: &[bool], pattern: &[bool]) -> Cells {
             let k = cy * cw + cx;
             c.n[k] = n;
             c.ink[k] = ink;
-            c.pat[k] = pat;
             if n > 0 {
                 c.grey[k] = sg as f32 / f32::from(n);
                 c.chroma[k] = sc as f32 / f32::from(n);
@@ -402,7 +397,7 @@ fn background(c: &Cells) -> Vec<Option<[f32; 3]>> {
 pub fn measure(w: &Work) -> Option<FlatPatch> {
     let (paper, dark) = paper_mask(w);
     let pattern = pattern_mask(w, &paper);
-    let c = cells(w, &paper, &pattern);
+    let c = cells(w, &paper);
     let (cw, ch) = (c.cw, c.ch);
     if cw < 8 || ch < 8 {
         return None;
@@ -671,15 +666,26 @@ fn words(dark: &[bool], width: usize, max_h: usize) -> Vec<Bx> {
     }
     letters.sort_unstable();
     let mut out: Vec<Bx> = Vec::new();
+    // Words a letter can still join: letters come by their left edge, so a word whose right
+    // end is out of reach stays out of reach.
+    let mut active: Vec<usize> = Vec::new();
     for l in letters {
+        active.retain(|&k| l.0 <= out[k].1 + LETTER_GAP + 1);
         let lh = l.3 - l.2 + 1;
-        let near = out.iter_mut().rev().take(64).find(|w| {
+        let near = active.iter().rev().copied().find(|&k| {
+            let w = out[k];
             let overlap = w.3.min(l.3) as isize - w.2.max(l.2) as isize + 1;
-            l.0 <= w.1 + LETTER_GAP + 1 && overlap * 2 >= lh.min(w.3 - w.2 + 1) as isize
+            overlap * 2 >= lh.min(w.3 - w.2 + 1) as isize
         });
         match near {
-            Some(w) => *w = (w.0.min(l.0), w.1.max(l.1), w.2.min(l.2), w.3.max(l.3)),
-            None => out.push(l),
+            Some(k) => {
+                let w = &mut out[k];
+                *w = (w.0.min(l.0), w.1.max(l.1), w.2.min(l.2), w.3.max(l.3));
+            }
+            None => {
+                out.push(l);
+                active.push(out.len() - 1);
+            }
         }
     }
     out
