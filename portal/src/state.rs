@@ -84,12 +84,9 @@ impl AppState {
             return public_copy_on(&self.pool, code);
         }
         match batch::join(self, code) {
-            Some(answer) => answer.await.unwrap_or_else(|_| {
-                Err(ApiError::internal(
-                    "public_copy",
-                    "the lookup batch ended without answering",
-                ))
-            }),
+            // The batch ended without answering (its task did not run to the end): nothing
+            // to log per waiter, the task's own failure is where it shows.
+            Some(answer) => answer.await.unwrap_or(Err(ApiError::Unavailable)),
             // Not inside a Tokio runtime: nothing to batch with.
             None => public_copy_on(&self.pool, code),
         }
@@ -110,16 +107,18 @@ fn public_copy_on(pool: &RegistryPool, code: &IdCode) -> Result<Option<PublicCop
 /// the batch closed, or when it is full, open the next one.
 ///
 /// A waiter that went away (client gone) is skipped; the others are still answered. A failed
-/// query is logged once and every waiter gets the same error. If the task never runs (its
-/// runtime shut down), the waiters' channels close and they fail with `Unavailable`.
+/// query is logged once and every waiter gets the same error; a copy whose row cannot be read
+/// fails only its own lookups. If the task never runs (its runtime shut down), it drops the
+/// batch, the waiters' channels close and they fail with `Unavailable`.
 ///
 /// The batch sits behind a mutex rather than in the thread-local slot alone because on a
 /// multi-threaded runtime (tests) the task may run on another thread: there it still takes
 /// exactly the waiters of its own batch.
 pub mod batch {
     use std::cell::RefCell;
+    use std::collections::HashMap;
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::{Arc, Mutex};
+    use std::sync::{Arc, Mutex, Weak};
 
     use tokio::sync::oneshot;
     use truecopy_domain::IdCode;
@@ -146,7 +145,10 @@ pub mod batch {
     /// (several states may live in one process, as in tests).
     struct Open {
         state: usize,
-        batch: Arc<Mutex<Batch>>,
+        /// Weak: the batch (and its waiters' senders) lives only as long as its task, so a
+        /// task dropped unrun (runtime shutting down) closes its waiters' channels and the
+        /// next lookup opens a new batch.
+        batch: Weak<Mutex<Batch>>,
     }
 
     thread_local! {
@@ -171,8 +173,12 @@ pub mod batch {
         let (tx, rx) = oneshot::channel();
         let key = std::ptr::from_ref(state) as usize;
         OPEN.with_borrow_mut(|open| {
-            if let Some(o) = open.as_ref().filter(|o| o.state == key) {
-                let mut b = lock(&o.batch);
+            if let Some(batch) = open
+                .as_ref()
+                .filter(|o| o.state == key)
+                .and_then(|o| o.batch.upgrade())
+            {
+                let mut b = lock(&batch);
                 if !b.closed {
                     let i = b.codes.iter().position(|c| c == code);
                     if let Some(i) = i.or_else(|| {
@@ -191,8 +197,11 @@ pub mod batch {
                 waiters: vec![(0, tx)],
                 closed: false,
             }));
-            runtime.spawn(run(state.pool.clone(), batch.clone()));
-            *open = Some(Open { state: key, batch });
+            *open = Some(Open {
+                state: key,
+                batch: Arc::downgrade(&batch),
+            });
+            runtime.spawn(run(state.pool.clone(), batch));
         });
         Some(rx)
     }
@@ -222,16 +231,26 @@ pub mod batch {
             .collect();
         QUERIES.fetch_add(1, Ordering::Relaxed);
         match pool.with(|reg| reg.public_copies(&wanted)) {
-            Ok(mut found) => {
+            Ok(found) => {
+                // A copy that could not be read fails its own lookups only (logged once).
+                let mut found: HashMap<IdCode, Answer> = found
+                    .into_iter()
+                    .map(|(code, pc)| {
+                        let pc = pc
+                            .map(Some)
+                            .map_err(|e| ApiError::internal("public_copies", e));
+                        (code, pc)
+                    })
+                    .collect();
                 for (i, tx) in waiters {
                     left[i] -= 1;
-                    let pc = if left[i] == 0 {
+                    let answer = if left[i] == 0 {
                         found.remove(&codes[i])
                     } else {
                         found.get(&codes[i]).cloned()
                     };
                     // A waiter that has gone away does not matter to the others.
-                    let _ = tx.send(Ok(pc));
+                    let _ = tx.send(answer.unwrap_or(Ok(None)));
                 }
             }
             Err(e) => {

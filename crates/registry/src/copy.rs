@@ -692,10 +692,14 @@ impl Registry {
     /// then the latest revocation first), and run on the backend's own connection for the
     /// reason given at [`Registry::public_copy`]. For the portal, which answers the lookups
     /// that arrive together with one round trip.
+    ///
+    /// The outer error is the query's (the database not answering); a copy whose row cannot be
+    /// read is an error for that code alone, so one bad row never fails the others' lookups.
     pub fn public_copies(
         &mut self,
         codes: &[IdCode],
-    ) -> Result<std::collections::HashMap<IdCode, PublicCopy>, RegistryError> {
+    ) -> Result<std::collections::HashMap<IdCode, Result<PublicCopy, RegistryError>>, RegistryError>
+    {
         use std::collections::HashMap;
         if codes.is_empty() {
             return Ok(HashMap::new());
@@ -726,18 +730,28 @@ impl Registry {
             };
         }
         type Row = (CopyRow, Option<SignatureRecord>, Option<RevocationRecord>);
+        type Gathered = (String, Result<PublicCopy, RegistryError>);
         let rows: Vec<Row> = match &mut self.conn {
             DbConnection::Sqlite(c) => query!().load(c)?,
             DbConnection::Postgres(c) => query!().load(c)?,
         };
-        let mut out: HashMap<IdCode, PublicCopy> = HashMap::with_capacity(wanted.len());
+        let mut out: HashMap<IdCode, Result<PublicCopy, RegistryError>> =
+            HashMap::with_capacity(wanted.len());
         // The copy being gathered: its rows are contiguous, so it is done when the code changes.
-        let mut current: Option<(String, PublicCopy)> = None;
-        let finish = |out: &mut HashMap<IdCode, PublicCopy>, (_, mut pc): (String, PublicCopy)| {
-            if pc.copy.state != CopyState::Revoked {
-                pc.revocation = None;
-            }
-            out.insert(pc.copy.code.clone(), pc);
+        let mut current: Option<Gathered> = None;
+        let finish = |out: &mut HashMap<IdCode, Result<PublicCopy, RegistryError>>,
+                      (code, pc): Gathered| {
+            // Keyed by the code as asked (the row's own code may be what failed to read).
+            let Some(key) = codes.iter().find(|c| c.as_str() == code) else {
+                return;
+            };
+            let pc = pc.map(|mut pc| {
+                if pc.copy.state != CopyState::Revoked {
+                    pc.revocation = None;
+                }
+                pc
+            });
+            out.insert(key.clone(), pc);
         };
         for (row, sig, rev) in rows {
             if current.as_ref().is_none_or(|(code, _)| *code != row.code) {
@@ -745,14 +759,16 @@ impl Registry {
                     finish(&mut out, done);
                 }
                 let code = row.code.clone();
-                let pc = PublicCopy {
-                    copy: CopyRecord::try_from(row)?,
+                let pc = CopyRecord::try_from(row).map(|copy| PublicCopy {
+                    copy,
                     signatures: Vec::new(),
                     revocation: None,
-                };
+                });
                 current = Some((code, pc));
             }
-            let (_, pc) = current.as_mut().expect("set above");
+            let Some((_, Ok(pc))) = current.as_mut() else {
+                continue;
+            };
             // As in `public_copy`: one row per (signature, confirmed revocation); signatures
             // come in order, each repeated once per revocation; the latest confirmed one counts.
             if let Some(s) = sig
