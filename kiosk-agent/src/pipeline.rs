@@ -320,6 +320,7 @@ impl Pipeline {
         if document_type == DocumentType::CitizenId {
             self.card_checks(reading.as_ref(), &fields, today, &mut checks);
         }
+        compare_date_words(&mut checks, &fields, document_type);
         timings.insert("checks".to_owned(), ms(t));
 
         // 4. The face.
@@ -626,6 +627,55 @@ pub fn corroborate_alteration(checks: &mut [Check], t: DocumentType) {
     }
 }
 
+/// A birth certificate prints the date of birth in figures and again in words; on an original
+/// the two agree. When both were read and the words spell a date that is not the one in
+/// figures, the date may have been retyped (or one of the two misread): `altered_original`
+/// becomes at least `unknown` and an officer compares them on the page. Never a refusal on
+/// its own: an OCR slip in a digit looks the same. Words that do not spell a date
+/// unambiguously are not compared.
+pub fn compare_date_words(
+    checks: &mut [Check],
+    fields: &BTreeMap<String, String>,
+    t: DocumentType,
+) {
+    if t != DocumentType::BirthCertificate {
+        return;
+    }
+    let (Some(figures), Some(words)) = (
+        fields.get("date_of_birth"),
+        fields.get("date_of_birth_words"),
+    ) else {
+        return;
+    };
+    let (Some(d), Some(w)) = (
+        cccd::parse_iso_date(figures),
+        truecopy_domain::datewords::parse_date_words(words),
+    ) else {
+        return;
+    };
+    if d == w {
+        return;
+    }
+    let why = format!(
+        "date of birth in figures {figures} but in words \"{words}\" ({w}): compare them on the page"
+    );
+    if let Some(c) = checks
+        .iter_mut()
+        .find(|c| c.code == CheckCode::AlteredOriginal)
+    {
+        if c.status == CheckStatus::Fail {
+            c.detail = format!("{}; {why}", c.detail);
+        } else {
+            c.detail = if c.status == CheckStatus::Unknown {
+                format!("{}; {why}", c.detail)
+            } else {
+                why
+            };
+            c.status = CheckStatus::Unknown;
+        }
+    }
+}
+
 /// The left 45 % of the card (where the CCCD portrait is printed), or `None` when the card
 /// cannot be found on the scan.
 fn portrait_area(img: &image::RgbImage) -> Option<image::RgbImage> {
@@ -690,6 +740,57 @@ mod tests {
                 Decision::Flag,
                 "{t}"
             );
+        }
+    }
+
+    fn birth(dob: &str, words: &str) -> BTreeMap<String, String> {
+        [("date_of_birth", dob), ("date_of_birth_words", words)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_date_of_birth_whose_words_spell_another_date_goes_to_an_officer() {
+        let words = "Ngày mười chín tháng ba năm một nghìn chín trăm chín mươi tư";
+        // Agreeing: nothing changes.
+        let mut c = with(CheckStatus::Pass, CheckStatus::Pass);
+        compare_date_words(
+            &mut c,
+            &birth("1994-03-19", words),
+            DocumentType::BirthCertificate,
+        );
+        assert_eq!(c[0].status, CheckStatus::Pass);
+        // Disagreeing: an officer, with both dates named.
+        let mut c = with(CheckStatus::Pass, CheckStatus::Pass);
+        compare_date_words(
+            &mut c,
+            &birth("1994-08-19", words),
+            DocumentType::BirthCertificate,
+        );
+        assert_eq!(c[0].status, CheckStatus::Unknown);
+        assert!(c[0].detail.contains("1994-08-19") && c[0].detail.contains("1994-03-19"));
+        assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag);
+        // A refusal stays a refusal, with the disagreement added.
+        let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+        compare_date_words(
+            &mut c,
+            &birth("1994-08-19", words),
+            DocumentType::BirthCertificate,
+        );
+        assert_eq!(c[0].status, CheckStatus::Fail);
+        assert!(c[0].detail.starts_with("patch; "));
+        // Words that spell no date, or another document type: not compared.
+        for (f, t) in [
+            (
+                birth("1994-08-19", "Ngày mười chín tháng"),
+                DocumentType::BirthCertificate,
+            ),
+            (birth("1994-08-19", words), DocumentType::Diploma),
+        ] {
+            let mut c = with(CheckStatus::Pass, CheckStatus::Pass);
+            compare_date_words(&mut c, &f, t);
+            assert_eq!(c[0].status, CheckStatus::Pass);
         }
     }
 

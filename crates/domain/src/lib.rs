@@ -8,6 +8,7 @@
 //! - [`audit`]: the hash chain of the audit log.
 //! - [`document`]: document types and routing decisions.
 //! - [`cccd`]: the ID card number's structure and validity dates.
+//! - [`datewords`]: dates written in Vietnamese words (a birth certificate's date of birth).
 //! - [`checks`]: the kiosk's checks, their stable reason codes, and the routing rule.
 //! - [`grounds`]: the legal grounds of a written refusal (Decree 23/2015 Art 20(1), Art 22).
 
@@ -15,6 +16,7 @@ pub mod audit;
 pub mod cccd;
 pub mod checks;
 pub mod code;
+pub mod datewords;
 pub mod deadline;
 pub mod document;
 pub mod grounds;
