@@ -13,32 +13,10 @@ use axum::http::Request;
 use diesel::prelude::*;
 use portal::state::{AppState, ServeOptions, batch};
 use tower::ServiceExt;
-use truecopy_domain::{CopyState, Decision, IdCode};
-use truecopy_registry::{IssueContext, NewSignature, PublicCopy, Registry, RenderedCopy};
-use truecopy_tests::fixtures::{auto_issue, checked_case, placeholder_render, seed};
+use truecopy_domain::{CopyState, IdCode};
+use truecopy_registry::PublicCopy;
+use truecopy_tests::fixtures::{issue_signed, seed};
 use truecopy_tests::{TestDb, both_backends};
-
-fn signed(n: usize) -> impl FnMut(&IssueContext) -> Result<RenderedCopy, std::io::Error> {
-    move |ctx| {
-        let mut r = placeholder_render(ctx)?;
-        for i in 0..n {
-            r.signatures.push(NewSignature {
-                role: if i == 0 { "seal" } else { "officer" }.into(),
-                officer_id: (i > 0).then(|| "o1".to_string()),
-                signer_subject: format!("CN=signer {i}"),
-                certificate_sha256: format!("{i:02}").repeat(32),
-            });
-        }
-        Ok(r)
-    }
-}
-
-fn issue(reg: &mut Registry, signatures: usize) -> IdCode {
-    let c = checked_case(reg, Decision::Issue);
-    reg.issue_copy(&auto_issue(&c.id), signed(signatures))
-        .expect("issue")
-        .code
-}
 
 fn json(pc: &PublicCopy) -> serde_json::Value {
     serde_json::to_value(pc).expect("json")
@@ -57,16 +35,16 @@ both_backends! {
     fn public_copies_reads_what_public_copy_reads(db) {
         let mut reg = db.registry();
         seed(&mut reg);
-        let bare = issue(&mut reg, 0);
-        let two = issue(&mut reg, 2);
+        let bare = issue_signed(&mut reg, 0);
+        let two = issue_signed(&mut reg, 2);
         // Revoked after a withdrawn request: only the confirmed revocation is shown.
-        let revoked = issue(&mut reg, 2);
+        let revoked = issue_signed(&mut reg, 2);
         reg.request_revocation(&revoked, "1/QĐ", "first", "o1").expect("request");
         reg.withdraw_revocation(&revoked, "o2").expect("withdraw");
         reg.request_revocation(&revoked, "2/QĐ", "second", "o1").expect("request again");
         reg.confirm_revocation(&revoked, "o2").expect("confirm");
         // A pending request: still valid, no revocation.
-        let pending = issue(&mut reg, 1);
+        let pending = issue_signed(&mut reg, 1);
         reg.request_revocation(&pending, "3/QĐ", "third", "o1").expect("request");
         let unknown = unknown_code(&[&bare, &two, &revoked, &pending]);
 

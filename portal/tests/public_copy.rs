@@ -2,32 +2,10 @@
 //! separate reads, on both backends: signatures in order and not repeated by the join, the
 //! confirmed revocation only, and only for a revoked copy.
 
-use truecopy_domain::{CopyState, Decision, IdCode};
-use truecopy_registry::{IssueContext, NewSignature, PublicCopy, Registry, RenderedCopy};
+use truecopy_domain::{CopyState, IdCode};
+use truecopy_registry::{PublicCopy, Registry};
 use truecopy_tests::both_backends;
-use truecopy_tests::fixtures::{auto_issue, checked_case, placeholder_render, seed};
-
-fn signed(n: usize) -> impl FnMut(&IssueContext) -> Result<RenderedCopy, std::io::Error> {
-    move |ctx| {
-        let mut r = placeholder_render(ctx)?;
-        for i in 0..n {
-            r.signatures.push(NewSignature {
-                role: if i == 0 { "seal" } else { "officer" }.into(),
-                officer_id: (i > 0).then(|| "o1".to_string()),
-                signer_subject: format!("CN=signer {i}"),
-                certificate_sha256: format!("{i:02}").repeat(32),
-            });
-        }
-        Ok(r)
-    }
-}
-
-fn issue(reg: &mut Registry, signatures: usize) -> IdCode {
-    let c = checked_case(reg, Decision::Issue);
-    reg.issue_copy(&auto_issue(&c.id), signed(signatures))
-        .expect("issue")
-        .code
-}
+use truecopy_tests::fixtures::{issue_signed, seed};
 
 /// What `public_copy` must say, from the register's separate reads.
 fn check(reg: &mut Registry, code: &IdCode) -> PublicCopy {
@@ -58,9 +36,9 @@ both_backends! {
     fn public_copy_reads_what_the_register_holds(db) {
         let mut reg = db.registry();
         seed(&mut reg);
-        let bare = issue(&mut reg, 0);
-        let one = issue(&mut reg, 1);
-        let two = issue(&mut reg, 2);
+        let bare = issue_signed(&mut reg, 0);
+        let one = issue_signed(&mut reg, 1);
+        let two = issue_signed(&mut reg, 2);
         assert!(check(&mut reg, &bare).signatures.is_empty());
         assert_eq!(check(&mut reg, &one).signatures.len(), 1);
         let pc = check(&mut reg, &two);

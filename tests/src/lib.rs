@@ -148,10 +148,11 @@ macro_rules! both_backends {
 
 /// Records the tests build on.
 pub mod fixtures {
+    use truecopy_domain::IdCode;
     use truecopy_domain::{CaseEvent, DocumentType};
     use truecopy_registry::{
-        CaseRecord, CheckOutcome, IssueContext, IssueRequest, NewCase, NewOfficer, PageRef,
-        Registry, RenderedCopy,
+        CaseRecord, CheckOutcome, IssueContext, IssueRequest, NewCase, NewOfficer, NewSignature,
+        PageRef, Registry, RenderedCopy,
     };
 
     pub const KIOSK: &str = "K01";
@@ -238,5 +239,29 @@ pub mod fixtures {
             page_sha256: ctx.case.pages.iter().map(|p| p.sha256.clone()).collect(),
             signatures: vec![],
         })
+    }
+
+    /// [`placeholder_render`] with `n` signatures recorded: the seal's, then officers'.
+    pub fn signed(n: usize) -> impl FnMut(&IssueContext) -> Result<RenderedCopy, std::io::Error> {
+        move |ctx| {
+            let mut r = placeholder_render(ctx)?;
+            for i in 0..n {
+                r.signatures.push(NewSignature {
+                    role: if i == 0 { "seal" } else { "officer" }.into(),
+                    officer_id: (i > 0).then(|| "o1".to_string()),
+                    signer_subject: format!("CN=signer {i}"),
+                    certificate_sha256: format!("{i:02}").repeat(32),
+                });
+            }
+            Ok(r)
+        }
+    }
+
+    /// A copy issued automatically on a new case, with `signatures` signatures recorded.
+    pub fn issue_signed(reg: &mut Registry, signatures: usize) -> IdCode {
+        let c = checked_case(reg, truecopy_domain::Decision::Issue);
+        reg.issue_copy(&auto_issue(&c.id), signed(signatures))
+            .expect("issue")
+            .code
     }
 }
