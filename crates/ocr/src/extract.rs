@@ -351,7 +351,16 @@ pub(crate) fn birth_certificate(lines: &[Line]) -> Fields {
     put(
         &mut f,
         "full_name",
-        lab(&["ho, chu dem, ten:", "ho chu dem ten:", "ho, chu dem, ten :"]).map(|v| v.0),
+        // The bold "chữ" is often read "chir"; "đệm, tên:" with its colon is on this line only
+        // (the parents' labels go on "tên người …", the signer's hint "tên, chức vụ").
+        lab(&[
+            "ho, chu dem, ten:",
+            "ho chu dem ten:",
+            "ho, chu dem, ten :",
+            "dem, ten:",
+            "dem ten:",
+        ])
+        .map(|v| v.0),
     );
     put(
         &mut f,
@@ -991,6 +1000,41 @@ mod tests {
             f.get("registration_number").map(String::as_str),
             Some("467/1996")
         );
+    }
+
+    #[test]
+    fn a_birth_certificate_name_is_found_when_its_label_is_misread() {
+        let v = vec![
+            Line::at("GIẤY KHAI SINH", 400, 100, 800, 140),
+            Line::at("Họ, chir đệm, tên: MAI PHƯƠNG LAN", 100, 200, 900, 230),
+            Line::at(
+                "Họ, chữ đệm, tên người mẹ: VÕ KHÁNH MAI",
+                100,
+                500,
+                900,
+                530,
+            ),
+            Line::at(
+                "Họ, chữ đệm, tên người cha: MAI HỮU BÌNH",
+                100,
+                600,
+                900,
+                630,
+            ),
+            Line::at("(Ký, ghi rõ họ, chữ đệm, tên, chức vụ", 500, 900, 900, 930),
+        ];
+        let f = birth_certificate(&v);
+        assert_eq!(
+            f.get("full_name").map(String::as_str),
+            Some("MAI PHƯƠNG LAN")
+        );
+        assert_eq!(
+            f.get("mother_name").map(String::as_str),
+            Some("VÕ KHÁNH MAI")
+        );
+        // Without the child's line, neither a parent's nor the signer's hint is taken for it.
+        let f = birth_certificate(&v[2..]);
+        assert_eq!(f.get("full_name"), None);
     }
 
     #[test]
