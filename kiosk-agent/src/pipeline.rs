@@ -663,14 +663,13 @@ pub fn compare_date_words(
         .iter_mut()
         .find(|c| c.code == CheckCode::AlteredOriginal)
     {
-        if c.status == CheckStatus::Fail {
-            c.detail = format!("{}; {why}", c.detail);
+        // A fail or an unknown keeps its own finding beside this one.
+        c.detail = if matches!(c.status, CheckStatus::Fail | CheckStatus::Unknown) {
+            format!("{}; {why}", c.detail)
         } else {
-            c.detail = if c.status == CheckStatus::Unknown {
-                format!("{}; {why}", c.detail)
-            } else {
-                why
-            };
+            why
+        };
+        if c.status != CheckStatus::Fail {
             c.status = CheckStatus::Unknown;
         }
     }
