@@ -190,16 +190,40 @@ const CCCD_LABELS: &[&str] = &[
     "personal identification",
 ];
 
+/// The labels of the CCCD's number ("Số / No.:"), folded.
+const ID_NUMBER_LABELS: &[&str] = &["no.:", "no:", "no.", "so /"];
+
+/// The 12 digits of a CCCD number read from `text` (look-alikes mapped), if it holds exactly 12.
+pub(crate) fn id_number_digits(text: &str) -> Option<String> {
+    let d: String = digitize(text)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (d.len() == 12).then_some(d)
+}
+
+/// Where the CCCD's number is printed, as `[x0, y0, x1, y1]` on the page: from the first word
+/// after the "Số / No." label holding three or more digits to the end of that line, with a
+/// margin of half a line height. `None` when the label or any digits after it are not found.
+pub(crate) fn id_number_box(front: &[Line]) -> Option<[i32; 4]> {
+    let h = find_label(front, ID_NUMBER_LABELS)?;
+    let l = &front[h.line];
+    let first = l.words.iter().find(|w| {
+        digitize(&w.text)
+            .chars()
+            .filter(char::is_ascii_digit)
+            .count()
+            >= 3
+    })?;
+    let pad = l.height() / 2;
+    Some([first.x0 - pad, l.y0 - pad / 2, l.x1 + pad, l.y1 + pad / 2])
+}
+
 pub(crate) fn citizen_id(front: &[Line], back: &[Line]) -> Fields {
     let mut f = Fields::new();
     // The 12-digit number: the digits after "Số / No." (look-alikes mapped), else any token of 12.
-    let after_label = find_label(front, &["no.:", "no:", "no.", "so /"]).and_then(|h| {
-        let d: String = digitize(&front[h.line].slice(h.end, usize::MAX))
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        (d.len() == 12).then_some(d)
-    });
+    let after_label = find_label(front, ID_NUMBER_LABELS)
+        .and_then(|h| id_number_digits(&front[h.line].slice(h.end, usize::MAX)));
     let id = after_label.or_else(|| {
         front.iter().find_map(|l| {
             l.text
@@ -907,6 +931,41 @@ mod tests {
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_card_numbers_box_starts_at_its_digits_and_ends_with_its_line() {
+        let front = [
+            Line::at("CĂN CƯỚC CÔNG DÂN", 400, 300, 1100, 350),
+            Line::of_words(
+                &[
+                    ("sø/No:", 420, 560),
+                    ("(4808", 600, 760),
+                    ("0739191", 770, 1010),
+                ],
+                380,
+                420,
+            ),
+            Line::at("Họ và tên / Full name:", 420, 440, 800, 470),
+        ];
+        // A digit lost in the page's reading: 11 digits are not a number; its box is read again.
+        assert_eq!(citizen_id(&front, &[]).get("id_number"), None);
+        // Half a line height (40 px) of margin: 20 px left and right, 10 px above and below.
+        assert_eq!(id_number_box(&front), Some([580, 370, 1030, 430]));
+        assert_eq!(
+            id_number_digits("O48080739191").as_deref(),
+            Some("048080739191")
+        );
+        assert_eq!(id_number_digits("48080739191"), None);
+        assert_eq!(id_number_digits("0480807391911"), None);
+        // No label, or nothing number-like after it: no box.
+        assert_eq!(id_number_box(&front[2..]), None);
+        let blank = [Line::of_words(
+            &[("Số", 420, 470), ("/", 480, 490), ("No.:", 500, 560)],
+            380,
+            420,
+        )];
+        assert_eq!(id_number_box(&blank), None);
     }
 
     #[test]

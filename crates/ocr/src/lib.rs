@@ -272,6 +272,19 @@ impl OcrEngine {
                     back.map(|b| &page_lines[b]).unwrap_or(&empty),
                 );
                 add("extract", t);
+                // The number is printed large and bold; the page's reading may lose or garble
+                // one of its digits ("001…" read "01…", "0" read "("). Read its box again as a
+                // single line of the MRZ alphabet, kept only when that gives exactly 12 digits.
+                if !f.contains_key("id_number")
+                    && let Some(b) = extract::id_number_box(&page_lines[front])
+                {
+                    let t = Instant::now();
+                    let text = self.read_box_as_line(&prepared[front], b)?;
+                    if let Some(id) = extract::id_number_digits(&text) {
+                        f.insert("id_number".to_owned(), id);
+                    }
+                    add("ocr_id_number", t);
+                }
                 if let Some(b) = back {
                     let t = Instant::now();
                     let m = self.read_mrz(&prepared[b])?;
@@ -427,6 +440,32 @@ impl OcrEngine {
         api.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
         *slot = Some(api);
         Ok(tsv)
+    }
+
+    /// The text in box `b` (`[x0, y0, x1, y1]`, clipped to the page) read as one line with the
+    /// MRZ handle (capitals, digits, `<`).
+    fn read_box_as_line(&mut self, pr: &prep::Prepared, b: [i32; 4]) -> Result<String, OcrError> {
+        let (w, h) = (pr.grey.width() as i32, pr.grey.height() as i32);
+        let (x0, y0, x1, y1) = (b[0].max(0), b[1].max(0), b[2].min(w), b[3].min(h));
+        if x1 - x0 < 8 || y1 - y0 < 8 {
+            return Ok(String::new());
+        }
+        let band = image::imageops::crop_imm(
+            &pr.grey,
+            x0 as u32,
+            y0 as u32,
+            (x1 - x0) as u32,
+            (y1 - y0) as u32,
+        )
+        .to_image();
+        let mut api = self.mrz.take().ok_or_else(|| {
+            OcrError::Tesseract("MRZ handle lost after an earlier failure".into())
+        })?;
+        api.set_page_seg_mode(tesseract::PageSegMode::PsmSingleLine);
+        let (txt, mut api) = run_text(api, &band, pr.dpi)?;
+        api.set_page_seg_mode(tesseract::PageSegMode::PsmSingleBlock);
+        self.mrz = Some(api);
+        Ok(txt)
     }
 
     /// Second pass on the MRZ band only (the bottom of the card), restricted alphabet.

@@ -24,6 +24,8 @@ pub(crate) struct Line {
     pub y0: i32,
     pub x1: i32,
     pub y1: i32,
+    /// The word boxes the line was made of, left to right.
+    pub words: Vec<Word>,
 }
 
 impl Line {
@@ -37,6 +39,22 @@ impl Line {
             x1,
             y1,
         }])
+    }
+
+    /// One line of words `(text, x0, x1)` between `y0` and `y1` (for tests of the field rules).
+    #[cfg(test)]
+    pub(crate) fn of_words(words: &[(&str, i32, i32)], y0: i32, y1: i32) -> Line {
+        let ws: Vec<Word> = words
+            .iter()
+            .map(|&(text, x0, x1)| Word {
+                text: text.to_owned(),
+                x0,
+                y0,
+                x1,
+                y1,
+            })
+            .collect();
+        Line::new(&ws)
     }
 
     fn new(words: &[Word]) -> Line {
@@ -62,6 +80,7 @@ impl Line {
             y0: words.iter().map(|w| w.y0).min().unwrap_or(0),
             x1: words.iter().map(|w| w.x1).max().unwrap_or(0),
             y1: words.iter().map(|w| w.y1).max().unwrap_or(0),
+            words: words.to_vec(),
         }
     }
 
