@@ -167,7 +167,8 @@ fn sex_of(v: &str) -> Option<String> {
     let w = f.split_whitespace().next()?;
     match w {
         "nam" | "m" | "male" => Some("Nam".into()),
-        "nu" | "f" | "female" => Some("Nữ".into()),
+        // "Nữ" in bold: its "ữ" is read "O" or "ir" ("Nam" never loses a letter that way).
+        "nu" | "no" | "nir" | "f" | "female" => Some("Nữ".into()),
         _ => None,
     }
 }
@@ -931,6 +932,20 @@ mod tests {
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_misread_nu_is_still_a_sex() {
+        for (read, want) in [
+            ("Nữ", Some("Nữ")),
+            ("NO", Some("Nữ")),
+            ("Nir", Some("Nữ")),
+            ("Nam", Some("Nam")),
+            ("Na", None),
+            ("N", None),
+        ] {
+            assert_eq!(sex_of(read).as_deref(), want, "{read}");
+        }
     }
 
     #[test]

@@ -349,7 +349,7 @@ impl OcrEngine {
             "registration_authority",
         ] {
             if let Some(v) = fields.get_mut(key) {
-                *v = places::restore_provinces(v);
+                *v = places::restore_provinces(&places::commas_restored(v));
             }
         }
         if let Some(v) = fields.get_mut("signer_title") {

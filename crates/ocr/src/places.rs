@@ -124,6 +124,12 @@ const AGENCY_OPENINGS: &[&str] = &[
     "PHÒNG TƯ PHÁP QUẬN",
 ];
 
+/// An address's parts are separated by commas; a semicolon in one is a comma misread (its dot
+/// above taken for a second mark).
+pub(crate) fn commas_restored(value: &str) -> String {
+    value.replace(';', ",")
+}
+
 /// The province named by an address's last component, or by any component's words after
 /// "tỉnh"/"thành phố"/"TP." (a district or commune may share a province's letters — "Quang
 /// Bình", "Phù Yên" — but never stands last or after those words).
@@ -227,6 +233,15 @@ pub(crate) fn restore_agency(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_semicolon_between_an_addresss_parts_is_a_comma() {
+        assert_eq!(
+            restore_provinces(&commas_restored("Xóm 3; Kiến An, Chợ Mới, An Giang")),
+            "Xóm 3, Kiến An, Chợ Mới, An Giang"
+        );
+        assert_eq!(commas_restored("Tổ 5, Nhơn Ái"), "Tổ 5, Nhơn Ái");
+    }
 
     #[test]
     fn provinces_get_their_marks_back() {
