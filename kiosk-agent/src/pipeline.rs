@@ -317,9 +317,11 @@ impl Pipeline {
                 }
             }
         }
-        if document_type == DocumentType::CitizenId {
-            self.card_checks(reading.as_ref(), &fields, today, &mut checks);
-        }
+        let mismatched = if document_type == DocumentType::CitizenId {
+            self.card_checks(reading.as_ref(), &fields, today, &mut checks)
+        } else {
+            Vec::new()
+        };
         compare_date_words(&mut checks, &fields, document_type);
         timings.insert("checks".to_owned(), ms(t));
 
@@ -329,7 +331,16 @@ impl Pipeline {
         let face = self.face_checks(session, front, document_type, &mut checks, &mut face_crops);
         timings.insert("face".to_owned(), ms(t));
 
-        corroborate_alteration(&mut checks, document_type);
+        let patches: Vec<(usize, [u32; 4])> = inspections
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.alteration.finding == Finding::Fail)
+            .flat_map(|(k, i)| i.alteration.regions.iter().map(move |&r| (k, r)))
+            .collect();
+        let on_field = reading
+            .as_ref()
+            .and_then(|r| patch_on_fields(&patches, &mismatched, &r.field_boxes));
+        corroborate_alteration(&mut checks, document_type, on_field);
         let (decision, reasons) =
             truecopy_domain::route(&checks, document_type == DocumentType::Other);
         timings.insert("analyze_total".to_owned(), ms(started));
@@ -359,8 +370,9 @@ impl Pipeline {
         fields: &BTreeMap<String, String>,
         today: time::Date,
         checks: &mut Vec<Check>,
-    ) {
+    ) -> Vec<&'static str> {
         let get = |k: &str| fields.get(k).map(String::as_str);
+        let mut mismatched = Vec::new();
         // MRZ: check digits, then agreement with the printed fields.
         match reading.and_then(|r| r.mrz.as_ref()) {
             Some(m) => match &m.td1 {
@@ -394,6 +406,7 @@ impl Pipeline {
                         full_name: get("full_name"),
                     };
                     let mismatches = compare_visual(td1, &printed);
+                    mismatched = mismatches.iter().map(|x| x.field).collect();
                     if mismatches.is_empty() {
                         checks.push(Check::pass(
                             CheckCode::MrzVisualMismatch,
@@ -479,6 +492,7 @@ impl Pipeline {
                 "the expiry date was not read",
             )),
         }
+        mismatched
     }
 
     fn face_checks(
@@ -601,28 +615,72 @@ impl Pipeline {
     }
 }
 
+/// Whether a correction patch lies on a field the MRZ contradicts: `Some(field)` for the first
+/// patch (`(page, [x0, y0, x1, y1])` in scan px) that overlaps the line that field was read from
+/// on the same page (at least a quarter of the smaller of the two boxes), `None` when none does,
+/// or when there is no patch or no contradicted field.
+pub fn patch_on_fields(
+    patches: &[(usize, [u32; 4])],
+    mismatched: &[&'static str],
+    field_boxes: &BTreeMap<String, truecopy_ocr::FieldBox>,
+) -> Option<&'static str> {
+    let area =
+        |r: [u32; 4]| u64::from(r[2].saturating_sub(r[0])) * u64::from(r[3].saturating_sub(r[1]));
+    mismatched.iter().copied().find(|f| {
+        field_boxes.get(*f).is_some_and(|b| {
+            patches.iter().any(|&(page, p)| {
+                let inter = [
+                    p[0].max(b.rect[0]),
+                    p[1].max(b.rect[1]),
+                    p[2].min(b.rect[2]),
+                    p[3].min(b.rect[3]),
+                ];
+                page == b.page && area(inter) * 4 >= area(p).min(area(b.rect)).max(1)
+            })
+        })
+    })
+}
+
 /// A written refusal is a legal act. On an A4 original the detector refuses only on the figures
 /// measured to stay silent on valid pages (`truecopy_inspect`: a closed outline on plain paper, a
 /// white patch on tinted paper, a strong flat patch), so its `fail` stands. On an ID card its
 /// sign alone (the card's tint and guilloche make white rectangles and outlines on valid cards)
-/// sends the case to an officer (`unknown`), unless an MRZ that disagrees with the printed
-/// fields corroborates it; on any other page (`other`) always.
-pub fn corroborate_alteration(checks: &mut [Check], t: DocumentType) {
-    let mrz_disagrees = checks
-        .iter()
-        .any(|c| c.code == CheckCode::MrzVisualMismatch && c.status == CheckStatus::Fail);
+/// sends the case to an officer (`unknown`), unless the patch lies on a field the MRZ
+/// contradicts (`on_field`, from [`patch_on_fields`]): the field was changed where the patch
+/// is. A patch elsewhere beside a contradicting MRZ is two signs that do not meet: an officer.
+/// On any other page (`other`) always an officer.
+pub fn corroborate_alteration(
+    checks: &mut [Check],
+    t: DocumentType,
+    on_field: Option<&'static str>,
+) {
     let a4 = matches!(
         t,
         DocumentType::BirthCertificate | DocumentType::Diploma | DocumentType::Decision
     );
     // `other` (an unrecognised page, or one OCR failed on) was never measured: an officer.
-    if a4 || (t == DocumentType::CitizenId && mrz_disagrees) {
+    if a4 {
         return;
     }
+    let mrz_disagrees = checks
+        .iter()
+        .any(|c| c.code == CheckCode::MrzVisualMismatch && c.status == CheckStatus::Fail);
     for c in checks.iter_mut() {
         if c.code == CheckCode::AlteredOriginal && c.status == CheckStatus::Fail {
-            c.status = CheckStatus::Unknown;
-            c.detail = format!("not corroborated, an officer decides: {}", c.detail);
+            match on_field {
+                Some(f) if t == DocumentType::CitizenId && mrz_disagrees => {
+                    c.detail = format!("{} — on the {f} line, which the MRZ contradicts", c.detail);
+                }
+                _ => {
+                    c.status = CheckStatus::Unknown;
+                    let why = if t == DocumentType::CitizenId && mrz_disagrees {
+                        "not on a field the MRZ contradicts"
+                    } else {
+                        "not corroborated"
+                    };
+                    c.detail = format!("{why}, an officer decides: {}", c.detail);
+                }
+            }
         }
     }
 }
@@ -712,12 +770,12 @@ mod tests {
     fn a_patch_alone_on_a_card_or_an_unknown_page_goes_to_an_officer() {
         for t in [DocumentType::CitizenId, DocumentType::Other] {
             let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
-            corroborate_alteration(&mut c, t);
+            corroborate_alteration(&mut c, t, None);
             assert_eq!(c[0].status, CheckStatus::Unknown, "{t}");
             assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag, "{t}");
         }
         let mut c = with(CheckStatus::Fail, CheckStatus::Fail);
-        corroborate_alteration(&mut c, DocumentType::Other);
+        corroborate_alteration(&mut c, DocumentType::Other, Some("full_name"));
         assert_eq!(c[0].status, CheckStatus::Unknown);
     }
 
@@ -729,11 +787,11 @@ mod tests {
             DocumentType::Decision,
         ] {
             let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
-            corroborate_alteration(&mut c, t);
+            corroborate_alteration(&mut c, t, None);
             assert_eq!(c[0].status, CheckStatus::Fail, "{t}");
             assert_eq!(truecopy_domain::route(&c, false).0, Decision::Reject, "{t}");
             let mut weak = with(CheckStatus::Unknown, CheckStatus::Pass);
-            corroborate_alteration(&mut weak, t);
+            corroborate_alteration(&mut weak, t, None);
             assert_eq!(
                 truecopy_domain::route(&weak, false).0,
                 Decision::Flag,
@@ -794,12 +852,65 @@ mod tests {
     }
 
     #[test]
-    fn a_patch_with_a_disagreeing_mrz_is_refused() {
+    fn a_patch_on_a_field_the_mrz_contradicts_is_refused() {
         let mut c = with(CheckStatus::Fail, CheckStatus::Fail);
-        corroborate_alteration(&mut c, DocumentType::CitizenId);
+        corroborate_alteration(&mut c, DocumentType::CitizenId, Some("full_name"));
         assert_eq!(c[0].status, CheckStatus::Fail);
+        assert!(c[0].detail.contains("full_name"), "{}", c[0].detail);
         let (d, r) = truecopy_domain::route(&c, false);
         assert_eq!(d, Decision::Reject);
         assert_eq!(r[0], CheckCode::AlteredOriginal);
+        // Elsewhere on the card, beside a contradicting MRZ: two signs that do not meet.
+        let mut c = with(CheckStatus::Fail, CheckStatus::Fail);
+        corroborate_alteration(&mut c, DocumentType::CitizenId, None);
+        assert_eq!(c[0].status, CheckStatus::Unknown);
+        assert!(
+            c[0].detail
+                .starts_with("not on a field the MRZ contradicts")
+        );
+        assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag);
+        // On a field, but the MRZ agrees (the caller found no contradicted field): an officer.
+        let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+        corroborate_alteration(&mut c, DocumentType::CitizenId, Some("full_name"));
+        assert_eq!(c[0].status, CheckStatus::Unknown);
+    }
+
+    #[test]
+    fn a_patch_is_on_a_field_when_it_overlaps_that_fields_line_on_the_same_page() {
+        let boxes: BTreeMap<String, truecopy_ocr::FieldBox> = [
+            ("full_name", 0, [400, 480, 900, 520]),
+            ("date_of_birth", 0, [420, 540, 1000, 570]),
+        ]
+        .into_iter()
+        .map(|(k, page, rect)| (k.to_owned(), truecopy_ocr::FieldBox { page, rect }))
+        .collect();
+        // A patch over the name's value, the name contradicted: the name.
+        let on_name = [(0, [500, 475, 880, 525])];
+        assert_eq!(
+            patch_on_fields(&on_name, &["full_name"], &boxes),
+            Some("full_name")
+        );
+        // The same patch, only the date contradicted; or the date's line on another page.
+        assert_eq!(patch_on_fields(&on_name, &["date_of_birth"], &boxes), None);
+        assert_eq!(
+            patch_on_fields(&[(1, [500, 475, 880, 525])], &["full_name"], &boxes),
+            None
+        );
+        // A patch in the card's header, far from any field; a sliver touching the line's edge.
+        assert_eq!(
+            patch_on_fields(
+                &[(0, [900, 240, 1030, 290])],
+                &["full_name", "date_of_birth"],
+                &boxes
+            ),
+            None
+        );
+        assert_eq!(
+            patch_on_fields(&[(0, [880, 515, 1100, 560])], &["full_name"], &boxes),
+            None
+        );
+        // A field whose line was not found, or no patch: nothing to lay it over.
+        assert_eq!(patch_on_fields(&on_name, &["sex"], &boxes), None);
+        assert_eq!(patch_on_fields(&[], &["full_name"], &boxes), None);
     }
 }

@@ -64,6 +64,8 @@ pub struct Candidate {
     pub ink: f32,
     /// Interior paper minus surrounding paper, grey levels.
     pub whiter: f32,
+    /// The rectangle's bounding box in working (not skew-corrected) px: `[x0, y0, x1, y1]`.
+    pub bounds: [usize; 4],
 }
 
 #[derive(Debug, Clone)]
@@ -71,8 +73,8 @@ pub struct AlterationFigures {
     pub skew_deg: f32,
     pub segments: usize,
     pub best: Option<Candidate>,
-    /// On tinted paper: the white, colourless rectangle found, if any.
-    pub white: Option<WhitePatch>,
+    /// On tinted paper: the white, colourless rectangles found, the most filled first.
+    pub white: Vec<WhitePatch>,
     /// On A4 pages: a flat, outline-less patch, if any.
     pub flat: Option<FlatPatch>,
 }
@@ -99,7 +101,7 @@ const CELLP: usize = 4;
 /// value's line, ≥ 2.2× wider than tall, 16 px (a body-text line) to 8 % of the short side high, 35 px to 60 %
 /// of the width wide) with 3–45 % ink
 /// inside and tinted paper around. On white paper this is not measurable (`None`).
-fn white_patch(w: &Work) -> (Option<WhitePatch>, u8) {
+fn white_patch(w: &Work) -> (Vec<WhitePatch>, u8) {
     let mut chroma_hist = [0u64; 256];
     let mut grey_hist = [0u64; 256];
     for (&g, &c) in w.grey.iter().zip(&w.chroma) {
@@ -110,7 +112,7 @@ fn white_patch(w: &Work) -> (Option<WhitePatch>, u8) {
     }
     let paper_chroma = hist_percentile(&chroma_hist, 0.5);
     if paper_chroma < 8 {
-        return (None, paper_chroma);
+        return (Vec::new(), paper_chroma);
     }
     let paper_grey = hist_percentile(&grey_hist, 0.5);
     let white_min = paper_grey.saturating_add(8);
@@ -136,7 +138,7 @@ fn white_patch(w: &Work) -> (Option<WhitePatch>, u8) {
         }
     }
     let short = w.w.min(w.h);
-    let mut best: Option<WhitePatch> = None;
+    let mut found: Vec<WhitePatch> = Vec::new();
     let mut seen = vec![false; cells.len()];
     let mut stack = Vec::new();
     for start in 0..cells.len() {
@@ -199,11 +201,11 @@ fn white_patch(w: &Work) -> (Option<WhitePatch>, u8) {
             paper_chroma,
             fill,
         };
-        if best.is_none_or(|b| cand.fill > b.fill) {
-            best = Some(cand);
-        }
+        found.push(cand);
     }
-    (best, paper_chroma)
+    // The most filled first (stable: equal fills keep reading order).
+    found.sort_by(|a, b| b.fill.total_cmp(&a.fill));
+    (found, paper_chroma)
 }
 
 pub fn measure(w: &Work, kind: PageKind) -> AlterationFigures {
@@ -281,6 +283,9 @@ pub fn measure(w: &Work, kind: PageKind) -> AlterationFigures {
             }
         }
     }
+    if let Some(b) = best.as_mut() {
+        b.bounds = unskewed_bounds(b, s, c, off, w);
+    }
     let (white, _) = white_patch(w);
     let flat = if kind == PageKind::A4Page {
         flat::measure(w)
@@ -294,6 +299,36 @@ pub fn measure(w: &Work, kind: PageKind) -> AlterationFigures {
         white,
         flat,
     }
+}
+
+/// A skew-corrected rectangle back on the working raster (x = u cos − v' sin, y = u sin + v' cos
+/// with v' = v − off): the bounding box of its four corners, clamped to the raster.
+fn unskewed_bounds(b: &Candidate, s: f32, c: f32, off: f32, w: &Work) -> [usize; 4] {
+    let corners = [(b.u0, b.v0), (b.u1, b.v0), (b.u0, b.v1), (b.u1, b.v1)].map(|(u, v)| {
+        let (u, v) = (u as f32, v as f32 - off);
+        (u * c - v * s, u * s + v * c)
+    });
+    let fold = |pick: fn(&(f32, f32)) -> f32, min: bool| {
+        corners
+            .iter()
+            .map(pick)
+            .fold(if min { f32::MAX } else { f32::MIN }, |a, b| {
+                if min { a.min(b) } else { a.max(b) }
+            })
+    };
+    let clamp = |v: f32, hi: usize| (v.max(0.0) as usize).min(hi);
+    [
+        clamp(fold(|p| p.0, true).floor(), w.w),
+        clamp(fold(|p| p.1, true).floor(), w.h),
+        clamp(fold(|p| p.0, false).ceil(), w.w),
+        clamp(fold(|p| p.1, false).ceil(), w.h),
+    ]
+}
+
+/// A working-px box `x, y, w, h` in the scan's own pixels.
+fn scan_box(x: usize, y: usize, w: usize, h: usize, factor: u32) -> [u32; 4] {
+    let px = |v: usize| u32::try_from(v).unwrap_or(u32::MAX).saturating_mul(factor);
+    [px(x), px(y), px(x + w), px(y + h)]
 }
 
 fn level(c: &Candidate) -> u8 {
@@ -451,6 +486,7 @@ fn judge(
             ring: 1.0,
             ink: 0.0,
             whiter: 0.0,
+            bounds: [0; 4],
         };
     }
     // Interior ink share; faint-line density of the ring around (a band of the rectangle's
@@ -485,6 +521,7 @@ fn judge(
             ring,
             ink,
             whiter: 0.0,
+            bounds: [0; 4],
         };
     }
     // Paper inside and around, sampled every second cell.
@@ -519,6 +556,7 @@ fn judge(
             (Some(a), Some(b)) => a - b,
             _ => 0.0,
         },
+        bounds: [0; 4],
     }
 }
 
@@ -560,12 +598,22 @@ pub fn estimate_skew(w: &Work) -> f32 {
     best.1
 }
 
-pub fn verdict(f: &AlterationFigures) -> Verdict {
-    if let Some(p) = f.white {
+/// `factor`: scan px per working px, to give the patch's place on the scan.
+pub fn verdict(f: &AlterationFigures, factor: u32) -> Verdict {
+    if let Some(p) = f.white.first() {
+        let others: Vec<String> = f.white[1..]
+            .iter()
+            .map(|o| format!("{}×{} at ({}, {})", o.w, o.h, o.x, o.y))
+            .collect();
+        let also = if others.is_empty() {
+            String::new()
+        } else {
+            format!("; also {}", others.join(", "))
+        };
         return Verdict::new(
             Finding::Fail,
             format!(
-                "white patch on tinted paper: {}×{} px at ({}, {}) (working px), {:+.0} grey vs paper (chroma {}), filled {:.0} %",
+                "white patch on tinted paper: {}×{} px at ({}, {}) (working px), {:+.0} grey vs paper (chroma {}), filled {:.0} %{also}",
                 p.w,
                 p.h,
                 p.x,
@@ -575,7 +623,12 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
                 p.fill * 100.0
             ),
             1.0,
-        );
+        )
+        .at(f
+            .white
+            .iter()
+            .map(|o| scan_box(o.x, o.y, o.w, o.h, factor))
+            .collect());
     }
     let outline = f.best.filter(|c| level(c) > 0);
     if let (None, Some(p)) = (outline, f.flat)
@@ -603,7 +656,8 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
                 flat::HALO_REFUSE,
             ),
             p.score,
-        );
+        )
+        .at(vec![scan_box(p.x, p.y, p.w, p.h, factor)]);
     }
     if let (None, Some(p)) = (outline, f.flat) {
         let (finding, what) = if p.score >= flat::REFUSE {
@@ -634,7 +688,8 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
                 flat::RING_MAX * 100.0
             ),
             p.score,
-        );
+        )
+        .at(vec![scan_box(p.x, p.y, p.w, p.h, factor)]);
     }
     let Some(c) = f.best else {
         return Verdict::new(
@@ -660,14 +715,17 @@ pub fn verdict(f: &AlterationFigures) -> Verdict {
         RING_MAX * 100.0
     );
     let lv = level(&c);
+    let [x0, y0, x1, y1] = c.bounds;
+    let at = vec![scan_box(x0, y0, x1 - x0, y1 - y0, factor)];
     if lv == 2 {
-        Verdict::new(Finding::Fail, format!("correction patch: {figures}"), 1.0)
+        Verdict::new(Finding::Fail, format!("correction patch: {figures}"), 1.0).at(at)
     } else if lv == 1 {
         Verdict::new(
             Finding::Unknown,
             format!("possible correction patch: {figures}"),
             0.6,
         )
+        .at(at)
     } else {
         Verdict::new(
             Finding::Pass,

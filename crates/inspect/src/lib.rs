@@ -60,6 +60,11 @@ pub struct Verdict {
     pub detail: String,
     /// How strongly the problem is indicated: 0 = clearly absent, 1 = clearly present.
     pub score: f32,
+    /// Where on the scan the sign was found, when it is in places (patches): `[x0, y0, x1, y1]`
+    /// in the scan's own pixels, so it can be laid over what OCR read there; the place the
+    /// detail names first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<[u32; 4]>,
 }
 
 impl Verdict {
@@ -73,7 +78,12 @@ impl Verdict {
             finding,
             detail: detail.into(),
             score,
+            regions: Vec::new(),
         }
+    }
+
+    fn at(self, regions: Vec<[u32; 4]>) -> Verdict {
+        Verdict { regions, ..self }
     }
 }
 
@@ -126,7 +136,7 @@ pub fn inspect_page(img: &RgbImage, kind: PageKind) -> PageInspection {
             0.5,
         )
     } else {
-        alteration::verdict(&alteration::measure(&work, kind))
+        alteration::verdict(&alteration::measure(&work, kind), work.factor)
     };
     let copy = if blank {
         Verdict::new(

@@ -25,6 +25,8 @@ pub enum Hue {
 pub struct Work {
     pub w: usize,
     pub h: usize,
+    /// Scan pixels per working pixel (each side).
+    pub factor: u32,
     /// Luma 0..=255.
     pub grey: Vec<u8>,
     /// max(R,G,B) − min(R,G,B), 0..=255.
@@ -89,6 +91,7 @@ impl Work {
         Some(Work {
             w,
             h,
+            factor,
             grey,
             chroma,
             hue,

@@ -129,20 +129,44 @@ fn correction_patches_are_alterations() {
         assert_eq!(r.alteration.finding, Fail, "A4 rotated {rot}°");
         assert_eq!(r.copy.finding, Pass);
         assert_eq!(r.quality.finding, Pass);
+        let spec = a4(rot, 20 + i as u64);
+        let truth = diff_box_px(&scan(spec, Defect::None), &scan(spec, Defect::Altered));
+        let got = r
+            .alteration
+            .regions
+            .first()
+            .copied()
+            .expect("the patch placed on the scan");
+        assert!(
+            covers_half(got, truth),
+            "A4 rotated {rot}°: region {got:?}, patch at {truth:?} (scan px): {}",
+            r.alteration.detail
+        );
         let r = run(
             &format!("card-altered-{i}"),
             card(rot, 30 + i as u64),
             Defect::Altered,
         );
         assert_eq!(r.alteration.finding, Fail, "card rotated {rot}°");
+        // The place on the scan is the patch's, rotated or not.
+        let spec = card(rot, 30 + i as u64);
+        let truth = diff_box_px(&scan(spec, Defect::None), &scan(spec, Defect::Altered));
+        let got = r
+            .alteration
+            .regions
+            .first()
+            .copied()
+            .expect("the patch placed on the scan");
+        assert!(
+            covers_half(got, truth),
+            "card rotated {rot}°: region {got:?}, patch at {truth:?} (scan px): {}",
+            r.alteration.detail
+        );
     }
 }
 
-/// The box (in working px) where two same-seed scans differ, and the working raster's factor.
-fn diff_box(a: &image::RgbImage, b: &image::RgbImage) -> [u32; 4] {
-    let factor = (f64::from(a.width().max(a.height())) / 1200.0)
-        .round()
-        .max(1.0) as u32;
+/// The box (in scan px) where two same-seed scans differ.
+fn diff_box_px(a: &image::RgbImage, b: &image::RgbImage) -> [u32; 4] {
     let mut bx = [u32::MAX, u32::MAX, 0, 0];
     for (x, y, p) in a.enumerate_pixels() {
         let q = b.get_pixel(x, y);
@@ -150,7 +174,22 @@ fn diff_box(a: &image::RgbImage, b: &image::RgbImage) -> [u32; 4] {
             bx = [bx[0].min(x), bx[1].min(y), bx[2].max(x), bx[3].max(y)];
         }
     }
-    bx.map(|v| v / factor)
+    bx
+}
+
+/// The same in working px (the scan divided by the working raster's factor).
+fn diff_box(a: &image::RgbImage, b: &image::RgbImage) -> [u32; 4] {
+    let factor = (f64::from(a.width().max(a.height())) / 1200.0)
+        .round()
+        .max(1.0) as u32;
+    diff_box_px(a, b).map(|v| v / factor)
+}
+
+/// `got` covers at least half of `truth`'s width and half of its height.
+fn covers_half(got: [u32; 4], truth: [u32; 4]) -> bool {
+    let overlap_w = got[2].min(truth[2]).saturating_sub(got[0].max(truth[0]));
+    let overlap_h = got[3].min(truth[3]).saturating_sub(got[1].max(truth[1]));
+    overlap_w * 2 >= truth[2] - truth[0] && overlap_h * 2 >= truth[3] - truth[1]
 }
 
 /// "… W×H px at (X, Y) (working px) …" of a verdict's detail.
@@ -214,11 +253,21 @@ fn a_flat_patch_without_outline_is_refused_when_strong_and_referred_when_weak() 
             &scan(spec, Defect::FlatPatch { tint }),
         );
         let got = region(&r.alteration.detail).expect("region in the detail");
-        let overlap_w = got[2].min(truth[2]).saturating_sub(got[0].max(truth[0]));
-        let overlap_h = got[3].min(truth[3]).saturating_sub(got[1].max(truth[1]));
+        assert!(covers_half(got, truth), "named {got:?}, patch at {truth:?}");
+        // And its place on the scan, for the pipeline to lay over what was read there.
+        let truth_px = diff_box_px(
+            &scan(spec, Defect::None),
+            &scan(spec, Defect::FlatPatch { tint }),
+        );
+        let got_px = r
+            .alteration
+            .regions
+            .first()
+            .copied()
+            .expect("the patch placed on the scan");
         assert!(
-            overlap_w * 2 >= truth[2] - truth[0] && overlap_h * 2 >= truth[3] - truth[1],
-            "named {got:?}, patch at {truth:?}"
+            covers_half(got_px, truth_px),
+            "region {got_px:?}, patch at {truth_px:?} (scan px)"
         );
         // The other checks are not set off.
         assert_eq!(r.copy.finding, Pass);

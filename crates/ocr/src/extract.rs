@@ -220,6 +220,47 @@ pub(crate) fn id_number_box(front: &[Line]) -> Option<[i32; 4]> {
     Some([first.x0 - pad, l.y0 - pad / 2, l.x1 + pad, l.y1 + pad / 2])
 }
 
+/// The CCCD fields the MRZ repeats, and where each was read on the front: the box
+/// `[x0, y0, x1, y1]` of the line its value came from, so a correction patch found on the scan
+/// can be laid over the field it would have changed. A field whose line is not found has no box.
+pub(crate) fn card_field_lines(front: &[Line], f: &Fields) -> BTreeMap<&'static str, [i32; 4]> {
+    let line_box = |l: &Line| [l.x0, l.y0, l.x1, l.y1];
+    let digits = |s: &str| -> String { digitize(s).chars().filter(char::is_ascii_digit).collect() };
+    let mut out = BTreeMap::new();
+    if let Some(id) = f.get("id_number") {
+        let b = front
+            .iter()
+            .find(|l| digits(&l.text).contains(id.as_str()))
+            .map(line_box)
+            .or_else(|| id_number_box(front));
+        if let Some(b) = b {
+            out.insert("id_number", b);
+        }
+    }
+    if let Some(name) = f.get("full_name").map(|v| fold_str(v))
+        && let Some(l) = front
+            .iter()
+            .find(|l| fold_str(&l.text).contains(name.trim()))
+    {
+        out.insert("full_name", line_box(l));
+    }
+    for key in ["date_of_birth", "expiry_date"] {
+        if let Some(d) = f.get(key)
+            && let Some(l) = front
+                .iter()
+                .find(|l| find_date(&l.text).as_ref() == Some(d))
+        {
+            out.insert(key, line_box(l));
+        }
+    }
+    if f.contains_key("sex")
+        && let Some(h) = find_label(front, &["sex", "gioi tinh"])
+    {
+        out.insert("sex", line_box(&front[h.line]));
+    }
+    out
+}
+
 pub(crate) fn citizen_id(front: &[Line], back: &[Line]) -> Fields {
     let mut f = Fields::new();
     // The 12-digit number: the digits after "Số / No." (look-alikes mapped), else any token of 12.
@@ -1109,6 +1150,43 @@ mod tests {
         // Without the child's line, neither a parent's nor the signer's hint is taken for it.
         let f = birth_certificate(&v[2..]);
         assert_eq!(f.get("full_name"), None);
+    }
+
+    #[test]
+    fn each_field_the_mrz_repeats_is_placed_on_the_line_it_was_read_from() {
+        let front = [
+            Line::at("CĂN CƯỚC CÔNG DÂN", 400, 300, 1100, 350),
+            Line::at("Số / No.: 001088452906", 420, 380, 1010, 420),
+            Line::at("Họ và tên / Full name:", 420, 440, 800, 470),
+            Line::at("Le NGUYỄN VĂN AN", 400, 480, 900, 520),
+            Line::at("Ngày sinh / Date of birth: 12/03/1988", 420, 540, 1000, 570),
+            Line::at(
+                "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam",
+                420,
+                590,
+                1300,
+                620,
+            ),
+            Line::at("Có giá trị đến: 12/03/2028", 100, 900, 380, 930),
+        ];
+        let f = citizen_id(&front, &[]);
+        assert_eq!(f.get("sex").map(String::as_str), Some("Nam"), "{f:?}");
+        let boxes = card_field_lines(&front, &f);
+        let at = |i: usize| [front[i].x0, front[i].y0, front[i].x1, front[i].y1];
+        assert_eq!(boxes.get("id_number"), Some(&at(1)));
+        assert_eq!(boxes.get("full_name"), Some(&at(3)));
+        assert_eq!(boxes.get("date_of_birth"), Some(&at(4)));
+        assert_eq!(boxes.get("sex"), Some(&at(5)));
+        assert_eq!(boxes.get("expiry_date"), Some(&at(6)));
+        // A value no line holds (the number came from the second reading of its box): that box.
+        let mut g = f.clone();
+        g.insert("id_number".to_owned(), "001088452907".to_owned());
+        assert_eq!(
+            card_field_lines(&front, &g).get("id_number"),
+            id_number_box(&front).as_ref()
+        );
+        // No field read, no box.
+        assert!(card_field_lines(&front, &Fields::new()).is_empty());
     }
 
     #[test]

@@ -97,6 +97,16 @@ pub struct Reading {
     pub page_text: Vec<String>,
     pub mean_confidence: Vec<f32>,
     pub timings_ms: BTreeMap<String, f64>,
+    /// Where some fields were read: for an ID card, the fields its MRZ repeats (`id_number`,
+    /// `full_name`, `date_of_birth`, `sex`, `expiry_date`), each the line its value came from.
+    pub field_boxes: BTreeMap<String, FieldBox>,
+}
+
+/// A field's place on the scan as given: page index and `[x0, y0, x1, y1]` in that page's pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FieldBox {
+    pub page: usize,
+    pub rect: [u32; 4],
 }
 
 /// One reused pair of tesseract handles (main text in the configured languages, MRZ in `eng`
@@ -253,6 +263,7 @@ impl OcrEngine {
         let t = Instant::now();
         let mut mrz = None;
         let mut front_page = None;
+        let mut field_boxes = BTreeMap::new();
         let fields = match document_type {
             DocumentType::CitizenId => {
                 // The back is the page with the MRZ-looking lines (or the identification label).
@@ -284,6 +295,10 @@ impl OcrEngine {
                         f.insert("id_number".to_owned(), id);
                     }
                     add("ocr_id_number", t);
+                }
+                for (key, b) in extract::card_field_lines(&page_lines[front], &f) {
+                    let rect = prepared[front].geometry.page_box(b);
+                    field_boxes.insert(key.to_owned(), FieldBox { page: front, rect });
                 }
                 if let Some(b) = back {
                     let t = Instant::now();
@@ -366,6 +381,7 @@ impl OcrEngine {
             page_text,
             mean_confidence,
             timings_ms: timings,
+            field_boxes,
         })
     }
 

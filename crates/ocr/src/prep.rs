@@ -66,6 +66,33 @@ pub(crate) fn prepare(page: &RgbImage) -> Prepared {
     }
 }
 
+impl Geometry {
+    /// A box `[x0, y0, x1, y1]` on the prepared `grey` back on the page it was made from: the
+    /// deskew undone (`rotate_about_center` maps a page point p to c + R(angle)(p − c)), the
+    /// scale undone, the crop's offset added; the bounding box of the four corners, clamped to
+    /// the crop.
+    pub(crate) fn page_box(&self, b: [i32; 4]) -> [u32; 4] {
+        let (x0, y0, w, h) = self.crop;
+        let (sw, sh) = self.scaled.unwrap_or((w, h));
+        let (cx, cy) = (sw as f32 / 2.0, sh as f32 / 2.0);
+        let (s, c) = (-self.angle).to_radians().sin_cos();
+        let (fx, fy) = (w as f32 / sw.max(1) as f32, h as f32 / sh.max(1) as f32);
+        let corners = [(b[0], b[1]), (b[2], b[1]), (b[0], b[3]), (b[2], b[3])].map(|(x, y)| {
+            let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+            ((cx + dx * c - dy * s) * fx, (cy + dx * s + dy * c) * fy)
+        });
+        let lo = |k: fn(&(f32, f32)) -> f32| corners.iter().map(k).fold(f32::MAX, f32::min);
+        let hi = |k: fn(&(f32, f32)) -> f32| corners.iter().map(k).fold(f32::MIN, f32::max);
+        let clamp = |v: f32, max: u32| (v.max(0.0) as u32).min(max);
+        [
+            x0 + clamp(lo(|p| p.0).floor(), w),
+            y0 + clamp(lo(|p| p.1).floor(), h),
+            x0 + clamp(hi(|p| p.0).ceil(), w),
+            y0 + clamp(hi(|p| p.1).ceil(), h),
+        ]
+    }
+}
+
 fn deskew(img: GrayImage, angle: f32) -> GrayImage {
     if angle.abs() > 0.1 {
         rotate_about_center(
@@ -251,6 +278,65 @@ fn skew_angle(grey: &GrayImage) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bounding box of the pixels darker than 100.
+    fn dark_box(img: &GrayImage) -> [i32; 4] {
+        let mut b = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
+        for (x, y, p) in img.enumerate_pixels() {
+            if p.0[0] < 100 {
+                let (x, y) = (x as i32, y as i32);
+                b = [b[0].min(x), b[1].min(y), b[2].max(x + 1), b[3].max(y + 1)];
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn a_box_on_the_deskewed_grey_maps_back_to_the_page() {
+        // The deskew itself: a dot at (300, 100) on a 400×300 scaled raster, rotated 3°.
+        let dot = GrayImage::from_fn(400, 300, |x, y| {
+            Luma([if (298..302).contains(&x) && (98..102).contains(&y) {
+                0
+            } else {
+                255
+            }])
+        });
+        let g = Geometry {
+            crop: (10, 20, 800, 600),
+            scaled: Some((400, 300)),
+            angle: 3.0,
+        };
+        let moved = dark_box(&deskew(dot, g.angle));
+        assert!(
+            (moved[1] - 98).abs() > 4 || (moved[0] - 298).abs() > 4,
+            "the rotation moves the dot: {moved:?}"
+        );
+        let [x0, y0, x1, y1] = g.page_box(moved);
+        // The dot on the page: crop offset + 2 × (300, 100).
+        let (px, py) = (10 + 600, 20 + 200);
+        assert!(
+            x0 <= px + 4 && px <= x1 + 4 && y0 <= py + 4 && py <= y1 + 4,
+            "page box {:?} misses ({px}, {py})",
+            [x0, y0, x1, y1]
+        );
+        assert!(x1 - x0 < 20 && y1 - y0 < 20, "{:?}", [x0, y0, x1, y1]);
+        // Crop and scale through `prepare`: an A4 page at ~19 px/mm on a grey bed, one black bar.
+        let page = RgbImage::from_fn(4200, 5800, |x, y| {
+            let on_paper = (100..4100).contains(&x) && (60..5700).contains(&y);
+            let bar = (1000..2600).contains(&x) && (3000..3060).contains(&y);
+            image::Rgb(match () {
+                _ if bar => [10, 10, 10],
+                _ if on_paper => [245, 243, 240],
+                _ => [120, 120, 120],
+            })
+        });
+        let pr = prepare(&page);
+        assert!(pr.geometry.scaled.is_some(), "the page is scaled down");
+        let [x0, y0, x1, y1] = pr.geometry.page_box(dark_box(&pr.grey));
+        for (got, want) in [(x0, 1000), (y0, 3000), (x1, 2600), (y1, 3060)] {
+            assert!(got.abs_diff(want) <= 20, "{:?}", [x0, y0, x1, y1]);
+        }
+    }
 
     #[test]
     fn without_red_keeps_black_print_under_a_deep_red_seal_in_the_same_geometry() {

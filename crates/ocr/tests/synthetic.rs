@@ -300,6 +300,37 @@ fn values_on_a_bilingual_card_keep_their_marks() {
     );
     assert_eq!(field("sex"), Some("Nữ"));
     assert_eq!(field("id_number"), Some("036185004512"));
+    // Each field the MRZ repeats is placed on the scan on the line it was drawn on (the page's
+    // 40 px margin added): a patch found there can be laid over it.
+    for (key, y, size) in [
+        ("id_number", 130, 26.0),
+        ("full_name", 215, 30.0),
+        ("date_of_birth", 270, 24.0),
+        ("sex", 320, 24.0),
+    ] {
+        let b = r
+            .field_boxes
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} placed: {:?}", r.field_boxes));
+        let mid = (40 + y) as u32 + (size / 2.0) as u32;
+        let [x0, y0, x1, y1] = b.rect;
+        assert_eq!(b.page, 0);
+        assert!(
+            y0 <= mid && mid <= y1,
+            "{key}: {:?}, drawn around y {mid}",
+            b.rect
+        );
+        assert!(
+            y1 - y0 <= (size * 2.0) as u32,
+            "{key}: one line, {:?}",
+            b.rect
+        );
+        assert!(
+            x0.abs_diff(340) <= 30 && x1 > x0 + 150,
+            "{key}: {:?}",
+            b.rect
+        );
+    }
 }
 
 #[test]
