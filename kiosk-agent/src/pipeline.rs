@@ -211,12 +211,17 @@ impl Pipeline {
                 _ => PageKind::A4Page,
             })
             .collect();
-        let inspections: Vec<_> = session
+        let mut inspections: Vec<_> = session
             .pages
             .iter()
             .zip(&kinds)
             .map(|(p, kind)| truecopy_inspect::inspect_page(&p.image, *kind))
             .collect();
+        if let Some(title) = reading.as_ref().and_then(|r| r.field_boxes.get("title"))
+            && kinds.get(title.page) == Some(&PageKind::IdCardFront)
+        {
+            set_aside_header_patches(&mut inspections[title.page].alteration, title.rect);
+        }
         timings.insert("inspect".to_owned(), ms(t));
 
         let t = Instant::now();
@@ -615,6 +620,24 @@ impl Pipeline {
     }
 }
 
+/// On a card's front only the fixed header (motto, emblem, QR code) is printed above the title
+/// line ("CĂN CƯỚC [CÔNG DÂN]"): a patch there would cover none of the holder's data, and the
+/// pale ground behind the header's print looks like one to the detector. A `fail` whose every
+/// place lies above the title line's bottom edge is set aside (`pass`, the figures kept in the
+/// detail for officers); a patch anywhere else, or a `fail` without a place, stands.
+pub fn set_aside_header_patches(v: &mut truecopy_inspect::Verdict, title: [u32; 4]) {
+    if v.finding == Finding::Fail
+        && !v.regions.is_empty()
+        && v.regions.iter().all(|r| r[3] <= title[3])
+    {
+        v.finding = Finding::Pass;
+        v.detail = format!(
+            "set aside, in the card's printed header above its title (no field there): {}",
+            v.detail
+        );
+    }
+}
+
 /// Whether a correction patch lies on a field the MRZ contradicts: `Some(field)` for the first
 /// patch (`(page, [x0, y0, x1, y1])` in scan px) that overlaps the line that field was read from
 /// on the same page (at least a quarter of the smaller of the two boxes), `None` when none does,
@@ -873,6 +896,35 @@ mod tests {
         let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
         corroborate_alteration(&mut c, DocumentType::CitizenId, Some("full_name"));
         assert_eq!(c[0].status, CheckStatus::Unknown);
+    }
+
+    #[test]
+    fn a_patch_in_the_cards_header_above_its_title_is_set_aside() {
+        let title = [400, 300, 1100, 350];
+        let patch = |regions: Vec<[u32; 4]>| truecopy_inspect::Verdict {
+            finding: Finding::Fail,
+            detail: "white patch".to_owned(),
+            score: 1.0,
+            regions,
+        };
+        // Every place above the title's bottom edge: set aside.
+        let mut v = patch(vec![[900, 240, 1030, 290], [760, 280, 840, 350]]);
+        set_aside_header_patches(&mut v, title);
+        assert_eq!(v.finding, Finding::Pass);
+        assert!(v.detail.ends_with("white patch"), "{}", v.detail);
+        // One place below it (a field), or none known: the sign stands.
+        for regions in [vec![[900, 240, 1030, 290], [800, 640, 1050, 690]], vec![]] {
+            let mut v = patch(regions);
+            set_aside_header_patches(&mut v, title);
+            assert_eq!(v.finding, Finding::Fail);
+        }
+        // A weaker sign is not touched either way.
+        let mut v = truecopy_inspect::Verdict {
+            finding: Finding::Unknown,
+            ..patch(vec![[900, 240, 1030, 290]])
+        };
+        set_aside_header_patches(&mut v, title);
+        assert_eq!(v.finding, Finding::Unknown);
     }
 
     #[test]

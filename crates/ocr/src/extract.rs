@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use truecopy_domain::DocumentType;
 
 use crate::text::{
-    Line, clean_value, continuation, digitize, find_date, find_label, fold_str, line_below,
-    lines_below, looks_like_name, title_case, value_after,
+    Line, clean_value, continuation, digitize, digits_of, find_date, find_label, fold_str,
+    line_below, lines_below, looks_like_name, title_case, value_after,
 };
 
 /// Classifies from the folded text of all pages: titles weigh 3, supporting keywords 1.
@@ -196,10 +196,7 @@ const ID_NUMBER_LABELS: &[&str] = &["no.:", "no:", "no.", "so /"];
 
 /// The 12 digits of a CCCD number read from `text` (look-alikes mapped), if it holds exactly 12.
 pub(crate) fn id_number_digits(text: &str) -> Option<String> {
-    let d: String = digitize(text)
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
+    let d = digits_of(text);
     (d.len() == 12).then_some(d)
 }
 
@@ -209,13 +206,7 @@ pub(crate) fn id_number_digits(text: &str) -> Option<String> {
 pub(crate) fn id_number_box(front: &[Line]) -> Option<[i32; 4]> {
     let h = find_label(front, ID_NUMBER_LABELS)?;
     let l = &front[h.line];
-    let first = l.words.iter().find(|w| {
-        digitize(&w.text)
-            .chars()
-            .filter(char::is_ascii_digit)
-            .count()
-            >= 3
-    })?;
+    let first = l.words.iter().find(|w| digits_of(&w.text).len() >= 3)?;
     let pad = l.height() / 2;
     Some([first.x0 - pad, l.y0 - pad / 2, l.x1 + pad, l.y1 + pad / 2])
 }
@@ -223,14 +214,15 @@ pub(crate) fn id_number_box(front: &[Line]) -> Option<[i32; 4]> {
 /// The CCCD fields the MRZ repeats, and where each was read on the front: the box
 /// `[x0, y0, x1, y1]` of the line its value came from, so a correction patch found on the scan
 /// can be laid over the field it would have changed. A field whose line is not found has no box.
+/// Also `title`: the card's title line ("CĂN CƯỚC [CÔNG DÂN]"); above it the card prints only
+/// its fixed header (motto, emblem, QR code), none of the holder's data.
 pub(crate) fn card_field_lines(front: &[Line], f: &Fields) -> BTreeMap<&'static str, [i32; 4]> {
     let line_box = |l: &Line| [l.x0, l.y0, l.x1, l.y1];
-    let digits = |s: &str| -> String { digitize(s).chars().filter(char::is_ascii_digit).collect() };
     let mut out = BTreeMap::new();
     if let Some(id) = f.get("id_number") {
         let b = front
             .iter()
-            .find(|l| digits(&l.text).contains(id.as_str()))
+            .find(|l| digits_of(&l.text).contains(id.as_str()))
             .map(line_box)
             .or_else(|| id_number_box(front));
         if let Some(b) = b {
@@ -257,6 +249,9 @@ pub(crate) fn card_field_lines(front: &[Line], f: &Fields) -> BTreeMap<&'static 
         && let Some(h) = find_label(front, &["sex", "gioi tinh"])
     {
         out.insert("sex", line_box(&front[h.line]));
+    }
+    if let Some(h) = find_label(front, &["can cuoc"]) {
+        out.insert("title", line_box(&front[h.line]));
     }
     out
 }
@@ -1178,6 +1173,7 @@ mod tests {
         assert_eq!(boxes.get("date_of_birth"), Some(&at(4)));
         assert_eq!(boxes.get("sex"), Some(&at(5)));
         assert_eq!(boxes.get("expiry_date"), Some(&at(6)));
+        assert_eq!(boxes.get("title"), Some(&at(0)));
         // A value no line holds (the number came from the second reading of its box): that box.
         let mut g = f.clone();
         g.insert("id_number".to_owned(), "001088452907".to_owned());
@@ -1185,8 +1181,14 @@ mod tests {
             card_field_lines(&front, &g).get("id_number"),
             id_number_box(&front).as_ref()
         );
-        // No field read, no box.
-        assert!(card_field_lines(&front, &Fields::new()).is_empty());
+        // No field read, no field's box (the title is the card's own).
+        assert_eq!(
+            card_field_lines(&front, &Fields::new())
+                .into_keys()
+                .collect::<Vec<_>>(),
+            ["title"]
+        );
+        assert!(card_field_lines(&front[1..], &Fields::new()).is_empty());
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub struct Reading {
     pub mean_confidence: Vec<f32>,
     pub timings_ms: BTreeMap<String, f64>,
     /// Where some fields were read: for an ID card, the fields its MRZ repeats (`id_number`,
-    /// `full_name`, `date_of_birth`, `sex`, `expiry_date`), each the line its value came from.
+    /// `full_name`, `date_of_birth`, `sex`, `expiry_date`), each the line its value came from,
+    /// and `title`, the card's title line (above it only the fixed header is printed).
     pub field_boxes: BTreeMap<String, FieldBox>,
 }
 

@@ -32,13 +32,7 @@ impl Line {
     /// One line of one word spanning the box (for tests of the field rules).
     #[cfg(test)]
     pub(crate) fn at(text: &str, x0: i32, y0: i32, x1: i32, y1: i32) -> Line {
-        Line::new(&[Word {
-            text: text.to_owned(),
-            x0,
-            y0,
-            x1,
-            y1,
-        }])
+        Line::of_words(&[(text, x0, x1)], y0, y1)
     }
 
     /// One line of words `(text, x0, x1)` between `y0` and `y1` (for tests of the field rules).
@@ -495,6 +489,11 @@ pub(crate) fn lines_below(
         .collect();
     v.sort_by_key(|&j| lines[j].y0);
     v
+}
+
+/// The digits of `s` alone, look-alikes mapped first (`digitize`).
+pub(crate) fn digits_of(s: &str) -> String {
+    digitize(s).chars().filter(char::is_ascii_digit).collect()
 }
 
 /// Digits with the usual OCR look-alikes mapped, for numeric tokens.
