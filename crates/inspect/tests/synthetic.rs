@@ -129,18 +129,11 @@ fn correction_patches_are_alterations() {
         assert_eq!(r.alteration.finding, Fail, "A4 rotated {rot}°");
         assert_eq!(r.copy.finding, Pass);
         assert_eq!(r.quality.finding, Pass);
-        let spec = a4(rot, 20 + i as u64);
-        let truth = diff_box_px(&scan(spec, Defect::None), &scan(spec, Defect::Altered));
-        let got = r
-            .alteration
-            .regions
-            .first()
-            .copied()
-            .expect("the patch placed on the scan");
-        assert!(
-            covers_half(got, truth),
-            "A4 rotated {rot}°: region {got:?}, patch at {truth:?} (scan px): {}",
-            r.alteration.detail
+        assert_placed(
+            &r,
+            a4(rot, 20 + i as u64),
+            Defect::Altered,
+            &format!("A4 rotated {rot}°"),
         );
         let r = run(
             &format!("card-altered-{i}"),
@@ -149,20 +142,30 @@ fn correction_patches_are_alterations() {
         );
         assert_eq!(r.alteration.finding, Fail, "card rotated {rot}°");
         // The place on the scan is the patch's, rotated or not.
-        let spec = card(rot, 30 + i as u64);
-        let truth = diff_box_px(&scan(spec, Defect::None), &scan(spec, Defect::Altered));
-        let got = r
-            .alteration
-            .regions
-            .first()
-            .copied()
-            .expect("the patch placed on the scan");
-        assert!(
-            covers_half(got, truth),
-            "card rotated {rot}°: region {got:?}, patch at {truth:?} (scan px): {}",
-            r.alteration.detail
+        assert_placed(
+            &r,
+            card(rot, 30 + i as u64),
+            Defect::Altered,
+            &format!("card rotated {rot}°"),
         );
     }
+}
+
+/// The first region the alteration verdict names covers (by half) the box where the defect was
+/// drawn on the scan (scan px), found by comparing the scan with the same one without it.
+fn assert_placed(r: &PageInspection, spec: Spec, defect: Defect, what: &str) {
+    let truth = diff_box_px(&scan(spec, Defect::None), &scan(spec, defect));
+    let got = r
+        .alteration
+        .regions
+        .first()
+        .copied()
+        .unwrap_or_else(|| panic!("{what}: the patch is not placed on the scan"));
+    assert!(
+        covers_half(got, truth),
+        "{what}: region {got:?}, patch at {truth:?} (scan px): {}",
+        r.alteration.detail
+    );
 }
 
 /// The box (in scan px) where two same-seed scans differ.
@@ -255,19 +258,11 @@ fn a_flat_patch_without_outline_is_refused_when_strong_and_referred_when_weak() 
         let got = region(&r.alteration.detail).expect("region in the detail");
         assert!(covers_half(got, truth), "named {got:?}, patch at {truth:?}");
         // And its place on the scan, for the pipeline to lay over what was read there.
-        let truth_px = diff_box_px(
-            &scan(spec, Defect::None),
-            &scan(spec, Defect::FlatPatch { tint }),
-        );
-        let got_px = r
-            .alteration
-            .regions
-            .first()
-            .copied()
-            .expect("the patch placed on the scan");
-        assert!(
-            covers_half(got_px, truth_px),
-            "region {got_px:?}, patch at {truth_px:?} (scan px)"
+        assert_placed(
+            &r,
+            spec,
+            Defect::FlatPatch { tint },
+            &format!("flat patch {tint:?}, rotated {rot}°"),
         );
         // The other checks are not set off.
         assert_eq!(r.copy.finding, Pass);

@@ -217,13 +217,12 @@ pub(crate) fn id_number_box(front: &[Line]) -> Option<[i32; 4]> {
 /// Also `title`: the card's title line ("CĂN CƯỚC [CÔNG DÂN]"); above it the card prints only
 /// its fixed header (motto, emblem, QR code), none of the holder's data.
 pub(crate) fn card_field_lines(front: &[Line], f: &Fields) -> BTreeMap<&'static str, [i32; 4]> {
-    let line_box = |l: &Line| [l.x0, l.y0, l.x1, l.y1];
     let mut out = BTreeMap::new();
     if let Some(id) = f.get("id_number") {
         let b = front
             .iter()
             .find(|l| digits_of(&l.text).contains(id.as_str()))
-            .map(line_box)
+            .map(Line::rect)
             .or_else(|| id_number_box(front));
         if let Some(b) = b {
             out.insert("id_number", b);
@@ -234,7 +233,7 @@ pub(crate) fn card_field_lines(front: &[Line], f: &Fields) -> BTreeMap<&'static 
             .iter()
             .find(|l| fold_str(&l.text).contains(name.trim()))
     {
-        out.insert("full_name", line_box(l));
+        out.insert("full_name", l.rect());
     }
     for key in ["date_of_birth", "expiry_date"] {
         if let Some(d) = f.get(key)
@@ -242,16 +241,16 @@ pub(crate) fn card_field_lines(front: &[Line], f: &Fields) -> BTreeMap<&'static 
                 .iter()
                 .find(|l| find_date(&l.text).as_ref() == Some(d))
         {
-            out.insert(key, line_box(l));
+            out.insert(key, l.rect());
         }
     }
     if f.contains_key("sex")
         && let Some(h) = find_label(front, &["sex", "gioi tinh"])
     {
-        out.insert("sex", line_box(&front[h.line]));
+        out.insert("sex", front[h.line].rect());
     }
     if let Some(h) = find_label(front, &["can cuoc"]) {
-        out.insert("title", line_box(&front[h.line]));
+        out.insert("title", front[h.line].rect());
     }
     out
 }
@@ -1167,7 +1166,7 @@ mod tests {
         let f = citizen_id(&front, &[]);
         assert_eq!(f.get("sex").map(String::as_str), Some("Nam"), "{f:?}");
         let boxes = card_field_lines(&front, &f);
-        let at = |i: usize| [front[i].x0, front[i].y0, front[i].x1, front[i].y1];
+        let at = |i: usize| front[i].rect();
         assert_eq!(boxes.get("id_number"), Some(&at(1)));
         assert_eq!(boxes.get("full_name"), Some(&at(3)));
         assert_eq!(boxes.get("date_of_birth"), Some(&at(4)));

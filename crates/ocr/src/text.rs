@@ -51,6 +51,11 @@ impl Line {
         Line::new(&ws)
     }
 
+    /// The line's box `[x0, y0, x1, y1]` (prepared raster px).
+    pub(crate) fn rect(&self) -> [i32; 4] {
+        [self.x0, self.y0, self.x1, self.y1]
+    }
+
     fn new(words: &[Word]) -> Line {
         let text = words
             .iter()
