@@ -3,13 +3,14 @@
 # Idempotent: installs only what is missing; runs apt-get update only when something is.
 set -euo pipefail
 
-# Build: the diesel backends link libsqlite3 and libpq; pkg-config finds them.
+# Build: diesel's PostgreSQL backend links libpq (pkg-config finds it); SQLite is compiled in
+# (libsqlite3-sys "bundled", flags in .cargo/config.toml), so Debian's libsqlite3-dev is not needed.
 # Tests: openssl (independent certificate and signature checks), PostgreSQL tooling
 # (pg_isready, psql, pg_virtualenv for a throwaway cluster when none is given).
 # Validators nobody here wrote (issue 3): pdfsig (poppler-utils) with an NSS trust db (certutil),
 # qpdf, zbarimg; pdftoppm renders pages for the QR check; pyHanko comes from PyPI into .tools/venv.
 PACKAGES=(
-  pkg-config libsqlite3-dev libpq-dev openssl ca-certificates
+  pkg-config libpq-dev openssl ca-certificates
   postgresql-common postgresql-client postgresql
   poppler-utils qpdf zbar-tools libnss3-tools python3-venv python3-pip tmux
   # Issue 5 (portal): headless browser tests (chromium + its WebDriver), the loopback SMTP

@@ -25,7 +25,7 @@ export OMP_THREAD_LIMIT=1
 run_suite() {
   echo "== PostgreSQL for tests: ${TEST_DATABASE_URL//:*@/:***@}"
   psql "$TEST_DATABASE_URL" -XAtc "select 'PostgreSQL server ' || current_setting('server_version')"
-  echo "== SQLite for tests: temporary files (libsqlite3 $(pkg-config --modversion sqlite3))"
+  echo "== SQLite for tests: temporary files (SQLite compiled in: libsqlite3-sys bundled, .cargo/config.toml)"
   echo "== cargo test --workspace"
   mkdir -p target
   local log=target/test-output.log

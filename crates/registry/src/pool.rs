@@ -246,6 +246,42 @@ mod tests {
         assert!(pool.open_connections() <= 3, "{}", pool.open_connections());
     }
 
+    /// The SQLite compiled in (`.cargo/config.toml`): multi-thread mode, no global memory
+    /// statistics. Fails if the build picked up another SQLite or lost the flags.
+    #[test]
+    fn sqlite_is_the_compiled_in_build() {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Opt {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        #[derive(diesel::QueryableByName)]
+        struct Version {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        let (_d, pool) = pool(1);
+        let mut reg = pool.get().expect("connection");
+        let opts: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<Opt>(reg.connection())
+            .expect("compile_options")
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        for want in ["THREADSAFE=2", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                opts.iter().any(|o| o == want),
+                "{want} missing from {opts:?}"
+            );
+        }
+        let v = diesel::sql_query("SELECT sqlite_version() AS v")
+            .get_result::<Version>(reg.connection())
+            .expect("version")
+            .v;
+        assert_eq!(v, libsqlite3_sys::SQLITE_VERSION.to_str().expect("utf-8"));
+    }
+
     #[test]
     fn sqlite_connections_read_through_a_memory_map() {
         use diesel::RunQueryDsl;
