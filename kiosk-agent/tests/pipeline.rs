@@ -457,3 +457,47 @@ fn a_card_number_the_page_reading_garbles_is_read_again_from_its_box() {
          reading; choose a seed where it does (scripts/score.py on generated specimens)"
     );
 }
+
+#[test]
+fn specimen_pages_the_flat_patch_check_once_misjudged_are_judged_right() {
+    // Found on seeds 21–58 (`inspect_corpus`, 2026-12-07): two valid diplomas whose red bold
+    // heading was refused as a flat correction patch, and altered pages whose patch, fitted
+    // tightly around the retyped value on a skewed scan, passed. Fixed seed and date: the same
+    // pages every run.
+    use truecopy_inspect::{Finding, PageKind, inspect_page};
+    let cases = [
+        (54, DocType::Diploma, Variant::Valid, 1),
+        (55, DocType::Diploma, Variant::Valid, 2),
+        (24, DocType::BirthCertificate, Variant::Altered, 0),
+        (25, DocType::Diploma, Variant::Altered, 2),
+        (27, DocType::BirthCertificate, Variant::Altered, 0),
+        (32, DocType::BirthCertificate, Variant::Altered, 2),
+        (48, DocType::BirthCertificate, Variant::Altered, 0),
+        (51, DocType::BirthCertificate, Variant::Altered, 1),
+    ];
+    let tools = common::tools();
+    for (seed, t, v, n) in cases {
+        let opts = truecopy_specimens::GenerateOptions {
+            seed,
+            types: vec![t],
+            variants: vec![v],
+            repeat: n + 1,
+            today: time::macros::date!(2026 - 12 - 03),
+            photos_dir: tools.join("photos"),
+            dpi_scale: 1.0,
+        };
+        let c = truecopy_specimens::render_case(&opts, t, v, n).expect("specimen");
+        let (name, jpeg) = &c.pages[0];
+        let page = image::load_from_memory(jpeg).expect("page").to_rgb8();
+        let r = inspect_page(&page, PageKind::A4Page);
+        let what = format!(
+            "{} {name}: {:?} {}",
+            c.case.case_id, r.alteration.finding, r.alteration.detail
+        );
+        if v == Variant::Valid {
+            assert_eq!(r.alteration.finding, Finding::Pass, "{what}");
+        } else {
+            assert_ne!(r.alteration.finding, Finding::Pass, "{what}");
+        }
+    }
+}
