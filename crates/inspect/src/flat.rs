@@ -736,17 +736,7 @@ fn words(dark: &[bool], width: usize, max_h: usize) -> Vec<Bx> {
 fn pattern_gap(w: &Work, paper: &[bool], dark: &[bool], pattern: &[bool]) -> Option<FlatPatch> {
     let short = w.w.min(w.h);
     let density = |x0: usize, x1: usize, y0: usize, y1: usize, hole: Option<Bx>| {
-        let (mut n, mut p) = (0usize, 0usize);
-        for y in y0..y1.min(w.h) {
-            for x in x0..x1.min(w.w) {
-                if hole.is_some_and(|(a, b, c, d)| (a..b).contains(&x) && (c..d).contains(&y)) {
-                    continue;
-                }
-                let i = y * w.w + x;
-                n += usize::from(paper[i]);
-                p += usize::from(paper[i] && pattern[i]);
-            }
-        }
+        let (n, p) = pattern_count(w, paper, pattern, (x0, x1, y0, y1), hole);
         (n, p as f32 / n.max(1) as f32)
     };
     let mut lost = Vec::new();
@@ -875,6 +865,29 @@ fn pattern_gap(w: &Work, paper: &[bool], dark: &[bool], pattern: &[bool]) -> Opt
         })
 }
 
+/// Paper pixels in `x0..x1` × `y0..y1` (clipped to the raster; `hole`, the same way, left
+/// out) and how many of them are on the printed pattern.
+fn pattern_count(
+    w: &Work,
+    paper: &[bool],
+    pattern: &[bool],
+    (x0, x1, y0, y1): Bx,
+    hole: Option<Bx>,
+) -> (usize, usize) {
+    let (mut n, mut p) = (0usize, 0usize);
+    for y in y0..y1.min(w.h) {
+        for x in x0..x1.min(w.w) {
+            if hole.is_some_and(|(a, b, c, d)| (a..b).contains(&x) && (c..d).contains(&y)) {
+                continue;
+            }
+            let i = y * w.w + x;
+            n += usize::from(paper[i]);
+            p += usize::from(paper[i] && pattern[i]);
+        }
+    }
+    (n, p)
+}
+
 /// The halo of a word (`x0..=x1` × `y0..=y1`) that follows its letters: per column strip of
 /// [`STRIP`] px, the paper from the strip's highest ink to [`HALO`]'s depth below its lowest.
 /// Returns the paper pixels judged and the share of them on the pattern.
@@ -894,12 +907,10 @@ fn letter_halo(
             (y0..=y1).find(|&y| inked(y)),
             (y0..=y1).rev().find(|&y| inked(y)),
         ) {
-            for y in top..(bottom + HALO.2 + 1).min(w.h) {
-                for i in y * w.w + sx..y * w.w + ex {
-                    n += usize::from(paper[i]);
-                    p += usize::from(paper[i] && pattern[i]);
-                }
-            }
+            let (sn, sp) =
+                pattern_count(w, paper, pattern, (sx, ex, top, bottom + HALO.2 + 1), None);
+            n += sn;
+            p += sp;
         }
         sx = ex;
     }
@@ -1047,17 +1058,14 @@ mod tests {
             let (paper, dark) = paper_mask(&w);
             let pattern = pattern_mask(&w, &paper);
             let word = (600, 693, 400, 427);
-            let box_halo = {
-                let (mut n, mut p) = (0usize, 0usize);
-                for y in word.2..=word.3 + HALO.2 {
-                    for x in word.0..=word.1 {
-                        let i = y * w.w + x;
-                        n += usize::from(paper[i]);
-                        p += usize::from(paper[i] && pattern[i]);
-                    }
-                }
-                p as f32 / n as f32
-            };
+            let (n, p) = pattern_count(
+                &w,
+                &paper,
+                &pattern,
+                (word.0, word.1 + 1, word.2, word.3 + HALO.2 + 1),
+                None,
+            );
+            let box_halo = p as f32 / n as f32;
             (
                 box_halo,
                 letter_halo(&w, &paper, &dark, &pattern, word).1,
