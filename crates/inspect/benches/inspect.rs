@@ -1,11 +1,11 @@
 //! `cargo bench -p truecopy-inspect`: p50/p99 of `inspect_page` on synthetic scans (an A4 page at
 //! 300 dpi, a card at 600 dpi), and on every `*.jpg` under `$INSPECT_BENCH_DIR` when set
-//! (decoding excluded).
+//! (decoding excluded); and of `line_patches` over five value lines of the card, beside it.
 
 use std::time::Instant;
 
 use truecopy_inspect::synth::{Defect, Spec, scan};
-use truecopy_inspect::{PageKind, inspect_page};
+use truecopy_inspect::{PageKind, inspect_page, line_patches};
 
 fn main() {
     let mut sets: Vec<(String, image::RgbImage, PageKind)> = vec![
@@ -73,6 +73,25 @@ fn main() {
             );
         }
         all.extend(t);
+    }
+    if let Some((_, card, _)) = sets.get(1) {
+        // Five value lines as OCR gives them on a card front (scan px, 600 dpi: 2.5 mm high).
+        let lines: Vec<[u32; 4]> = (0..5)
+            .map(|k| [600, 640 + k * 110, 1800, 700 + k * 110])
+            .collect();
+        let mut t = Vec::new();
+        for _ in 0..25 {
+            let s = Instant::now();
+            std::hint::black_box(line_patches(std::hint::black_box(card), &lines));
+            t.push(s.elapsed().as_secs_f64() * 1e3);
+        }
+        t.sort_by(f64::total_cmp);
+        println!(
+            "card 600 dpi   line_patches over {} value lines: p50 {:.1} ms, p99 {:.1} ms (beside inspect_page above)",
+            lines.len(),
+            pct(&t, 0.5),
+            pct(&t, 0.99)
+        );
     }
     all.sort_by(f64::total_cmp);
     println!(

@@ -154,7 +154,7 @@ struct Cells {
 
 /// Pixels that are paper: not within 2 px of anything [`INKISH`] below the local paper level
 /// (the 90th percentile of grey per 32×32 block); and those ink-ish pixels themselves.
-fn paper_mask(w: &Work) -> (Vec<bool>, Vec<bool>) {
+pub(crate) fn paper_mask(w: &Work) -> (Vec<bool>, Vec<bool>) {
     const B: usize = 32;
     let (bw, bh) = (w.w.div_ceil(B), w.h.div_ceil(B));
     let mut level = vec![0u8; bw * bh];
@@ -261,7 +261,7 @@ fn ruled_through(
 
 /// Paper pixels on a printed pattern's line: [`PATTERN_DIP`] or more below the lightest pixel
 /// (grey) and above the least coloured (chroma) within 2 px, by separable 5×5 max/min filters.
-fn pattern_mask(w: &Work, paper: &[bool]) -> Vec<bool> {
+pub(crate) fn pattern_mask(w: &Work, paper: &[bool]) -> Vec<bool> {
     fn filter(src: &[u8], width: usize, height: usize, take_max: bool) -> Vec<u8> {
         let pick = |a: u8, b: u8| if take_max { a.max(b) } else { a.min(b) };
         let mut rows = vec![0u8; src.len()];
@@ -664,7 +664,7 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
 }
 
 /// A box in working px: x0, x1, y0, y1.
-type Bx = (usize, usize, usize, usize);
+pub(crate) type Bx = (usize, usize, usize, usize);
 
 /// Largest gap (working px) between letters of one word.
 const LETTER_GAP: usize = 3;
@@ -688,7 +688,7 @@ const EXPECTED_MIN: f32 = 40.0;
 
 /// Words of text (working px boxes: x0, x1, y0, y1) from the ink mask: letter-sized blobs that
 /// overlap vertically, at most [`LETTER_GAP`] apart.
-fn words(dark: &[bool], width: usize, max_h: usize) -> Vec<Bx> {
+pub(crate) fn words(dark: &[bool], width: usize, max_h: usize) -> Vec<Bx> {
     let mut seen = vec![false; dark.len()];
     let mut stack = Vec::new();
     let mut letters = Vec::new();
@@ -867,7 +867,7 @@ fn pattern_gap(w: &Work, paper: &[bool], dark: &[bool], pattern: &[bool]) -> Opt
 
 /// Paper pixels in `x0..x1` × `y0..y1` (clipped to the raster; `hole`, the same way, left
 /// out) and how many of them are on the printed pattern.
-fn pattern_count(
+pub(crate) fn pattern_count(
     w: &Work,
     paper: &[bool],
     pattern: &[bool],

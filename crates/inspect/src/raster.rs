@@ -98,6 +98,30 @@ impl Work {
         })
     }
 
+    /// The part `x0..x1` × `y0..y1` (clamped to the raster) at the same scale; `None` when
+    /// that leaves less than [`MIN_SIDE`] px on a side.
+    pub fn crop(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> Option<Work> {
+        let (x1, y1) = (x1.min(self.w), y1.min(self.h));
+        if x1 < x0 + MIN_SIDE || y1 < y0 + MIN_SIDE {
+            return None;
+        }
+        let take = |v: &[u8]| -> Vec<u8> {
+            (y0..y1)
+                .flat_map(|y| v[y * self.w + x0..y * self.w + x1].iter().copied())
+                .collect()
+        };
+        Some(Work {
+            w: x1 - x0,
+            h: y1 - y0,
+            factor: self.factor,
+            grey: take(&self.grey),
+            chroma: take(&self.chroma),
+            hue: (y0..y1)
+                .flat_map(|y| self.hue[y * self.w + x0..y * self.w + x1].iter().copied())
+                .collect(),
+        })
+    }
+
     #[inline]
     pub fn g(&self, x: usize, y: usize) -> u8 {
         self.grey[y * self.w + x]

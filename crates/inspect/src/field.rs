@@ -1,0 +1,306 @@
+//! `altered_original` on an ID card's field lines, where OCR found them.
+//!
+//! A card's paper is tinted and printed all over with a fine pattern (guilloche, wavy lines)
+//! before the personal data is printed on it. Correction fluid or tape over a value covers that
+//! pattern and is whiter than the tint: the paper between and just around the retyped letters is
+//! flat and light where the paper above and below the line is tinted and patterned. The
+//! page-wide detectors miss it on a card ([`crate::alteration`]): the card's own illumination
+//! gradient makes a global paper level useless, and a patch fitted to a value's line is most of
+//! any tile a local level would be taken from.
+//!
+//! So each value line OCR located (its box in scan px) is judged against the paper right above
+//! and below *that* line. Method (working raster, on a crop around the line): the paper mask and
+//! the printed-pattern mask of [`crate::flat`]; the line's words (letter blobs on one line); for
+//! each word, its *halo* (the paper between its letters, over the line's height) against its
+//! *ring* (the paper from [`RING_IN`] to [`RING_OUT`] line heights above and below the line, half
+//! a line height beyond the word at each end). The paper's light level is the [`LIGHT_Q`]
+//! quantile of its grey (it skips the pattern's lines and glyph edges); the ring's is that of its
+//! lighter side (a line by the card's edge has the scanner bed on the other). A word whose halo
+//! is at least [`WHITER`] levels lighter than its ring is *off*; a run of off words along the
+//! line (words too small to judge between them passed over) with at least [`MIN_HALO`] line
+//! heights² of halo paper, and [`WHITER`] lighter on its pixel-weighted figure, is a patch.
+//! Judged only where the ring is patterned ([`flat::PATTERN_MIN`]): tinted security print, not a
+//! plain margin. The share of the pattern the run kept is reported, not judged: around retyped
+//! glyphs at a card's scale their blurred edges read as pattern.
+//!
+//! Measured 2026-12-07 on the project's specimens (`truecopy-specimens generate --types
+//! citizen_id --variants altered,valid --repeat 3 --today 2026-12-03`, seeds 41–48, 61–68 and
+//! 71–78: 72 valid and 72 altered fronts; the `field_lines` example, with line boxes from
+//! `truecopy-ocr`'s `one` example; the lines OCR locates are those of the fields the MRZ
+//! repeats). OCR located the altered line on 68 of the 72 altered fronts; a patch was found on 67
+//! of those 68 lines (the miss: a date of birth on the rosette's light print), three of them at
+//! exactly +4 levels, the rest +5 to +23. On the 72 valid fronts no line: the lightest word was
+//! +3 levels (one expiry date), every other ≤ +2 — a margin of one level, so this sign alone
+//! never refuses (see the pipeline's corroboration). On altered fronts 6 other lines were found, each next to the patched one, whose box OCR
+//! drew into the neighbouring patch. Seeds 71–78 were a held-out check first; its misses
+//! (fluid reaching well above and below a retyped number) widened the ring from 0.4–1.0 to
+//! [`RING_IN`]–[`RING_OUT`] line heights, so all three sets were looked at. The line was drawn on
+//! synthetic cards only: measure it on real scans of cards before a wide roll-out.
+
+use image::RgbImage;
+
+use crate::flat::{self, Bx};
+use crate::raster::{Work, hist_percentile};
+use crate::{Finding, Verdict};
+
+/// Quantile of the paper's grey taken as its light level.
+const LIGHT_Q: f64 = 0.8;
+/// Levels by which a patch's paper is lighter than the paper around the line.
+pub const WHITER: f32 = 4.0;
+/// The ring above and below the line, in line heights from its box.
+const RING_IN: f32 = 0.7;
+const RING_OUT: f32 = 1.5;
+/// Halo paper (in line heights squared) a word needs to be judged on its own, and a run to be a
+/// patch.
+const WORD_MIN: f32 = 0.1;
+const MIN_HALO: f32 = 0.3;
+
+/// A correction patch found on a field line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinePatch {
+    /// The run of words on the patch, in scan px: `[x0, y0, x1, y1]`.
+    pub rect: [u32; 4],
+    pub words: usize,
+    /// Its paper's light level minus the ring's, grey levels.
+    pub whiter: f32,
+    /// Its paper's share on the pattern over the ring's.
+    pub pattern: f32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    x0: usize,
+    x1: usize,
+    n: usize,
+    whiter: f32,
+    pattern: f32,
+}
+
+/// Judge each line (`[x0, y0, x1, y1]` in `img`'s px) for a correction patch over part of it.
+/// Lines too small, off the image or on unpatterned paper give `None`.
+pub fn line_patches(img: &RgbImage, lines: &[[u32; 4]]) -> Vec<Option<LinePatch>> {
+    let Some(work) = Work::new(img) else {
+        return vec![None; lines.len()];
+    };
+    lines.iter().map(|&r| line_patch(&work, r)).collect()
+}
+
+fn line_patch(work: &Work, rect: [u32; 4]) -> Option<LinePatch> {
+    let f = work.factor as usize;
+    let [x0, y0, x1, y1] = rect.map(|v| v as usize / f);
+    if x1 <= x0 || y1 <= y0 || x1 >= work.w || y1 >= work.h {
+        return None;
+    }
+    let h = y1 - y0 + 1;
+    let hf = h as f32;
+    let (mi, mo) = ((hf * RING_IN) as usize, (hf * RING_OUT) as usize);
+    let (cx0, cy0) = (x0.saturating_sub(h), y0.saturating_sub(mo + 4));
+    let c = work.crop(cx0, cy0, x1 + h + 1, y1 + mo + 5)?;
+    let (paper, dark) = flat::paper_mask(&c);
+    let pattern = flat::pattern_mask(&c, &paper);
+    let (lx0, lx1, ly0, ly1) = (x0 - cx0, x1 - cx0, y0 - cy0, y1 - cy0);
+    let light = |b: Bx| -> f32 {
+        let mut hist = [0u64; 256];
+        for y in b.2..b.3.min(c.h) {
+            for x in b.0..b.1.min(c.w) {
+                let i = y * c.w + x;
+                if paper[i] {
+                    hist[c.grey[i] as usize] += 1;
+                }
+            }
+        }
+        f32::from(hist_percentile(&hist, LIGHT_Q))
+    };
+    let area = hf * hf;
+    let mut words: Vec<Word> = Vec::new();
+    for (wx0, wx1, wy0, wy1) in flat::words(&dark, c.w, 2 * h) {
+        let mid = (wy0 + wy1) / 2;
+        if mid < ly0 || mid > ly1 || wx1 < lx0 || wx0 > lx1 {
+            continue;
+        }
+        let halo = (wx0, wx1 + 1, ly0, ly1 + 1);
+        let (rx0, rx1) = (wx0.saturating_sub(h / 2), wx1 + h / 2 + 1);
+        let above = (rx0, rx1, ly0.saturating_sub(mo), ly0.saturating_sub(mi));
+        let below = (rx0, rx1, ly1 + mi + 1, ly1 + mo + 1);
+        let (hn, hp) = flat::pattern_count(&c, &paper, &pattern, halo, None);
+        let (an, ap) = flat::pattern_count(&c, &paper, &pattern, above, None);
+        let (bn, bp) = flat::pattern_count(&c, &paper, &pattern, below, None);
+        let rn = an + bn;
+        let rp = (ap + bp) as f32 / rn.max(1) as f32;
+        if (rn as f32) < area * WORD_MIN || rp < flat::PATTERN_MIN {
+            // Nothing around it to compare with: not judged (and not a break in a run).
+            continue;
+        }
+        // The lighter side: a line by the card's edge has the scanner bed on one side.
+        let Some(ring) = [(an, above), (bn, below)]
+            .into_iter()
+            .filter(|&(n, _)| n as f32 >= area * WORD_MIN / 2.0)
+            .map(|(_, b)| light(b))
+            .reduce(f32::max)
+        else {
+            continue;
+        };
+        words.push(Word {
+            x0: wx0 + cx0,
+            x1: wx1 + cx0,
+            n: hn,
+            whiter: light(halo) - ring,
+            pattern: hp as f32 / hn.max(1) as f32 / rp,
+        });
+    }
+    words.sort_by_key(|w| w.x0);
+
+    let mut best: Option<LinePatch> = None;
+    let mut run: Vec<Word> = Vec::new();
+    let mut close = |run: &mut Vec<Word>| {
+        let n: usize = run.iter().map(|w| w.n).sum();
+        if n > 0 && n as f32 >= area * MIN_HALO {
+            let nf = n as f32;
+            let whiter = run.iter().map(|w| w.whiter * w.n as f32).sum::<f32>() / nf;
+            let pattern = run.iter().map(|w| w.pattern * w.n as f32).sum::<f32>() / nf;
+            if whiter >= WHITER && best.is_none_or(|b| whiter > b.whiter) {
+                let px = |v: usize| u32::try_from(v * f).unwrap_or(u32::MAX);
+                best = Some(LinePatch {
+                    rect: [
+                        px(run[0].x0),
+                        rect[1],
+                        px(run[run.len() - 1].x1 + 1),
+                        rect[3],
+                    ],
+                    words: run.len(),
+                    whiter,
+                    pattern,
+                });
+            }
+        }
+        run.clear();
+    };
+    for w in words {
+        if (w.n as f32) < area * WORD_MIN {
+            continue;
+        }
+        if w.whiter >= WHITER {
+            run.push(w);
+        } else {
+            close(&mut run);
+        }
+    }
+    close(&mut run);
+    best
+}
+
+/// The `altered_original` sign of a card front's value lines (`(field, [x0, y0, x1, y1])` in
+/// `img`'s px, as OCR located them): `Fail` naming each line with a patch (its regions: the
+/// patches, in the same px), `None` when no line has one.
+pub fn lines_verdict(img: &RgbImage, lines: &[(&str, [u32; 4])]) -> Option<Verdict> {
+    let rects: Vec<[u32; 4]> = lines.iter().map(|l| l.1).collect();
+    let found: Vec<(&str, LinePatch)> = lines
+        .iter()
+        .zip(line_patches(img, &rects))
+        .filter_map(|(l, p)| p.map(|p| (l.0, p)))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = found
+        .iter()
+        .map(|(field, p)| {
+            let [x0, y0, x1, y1] = p.rect;
+            format!(
+                "{field} line, {}×{} px at ({x0}, {y0}) (scan px): paper {:+.0} levels against the print above and below it (patch ≥ {WHITER:+.0}), pattern ×{:.2}",
+                x1 - x0,
+                y1 - y0,
+                p.whiter,
+                p.pattern
+            )
+        })
+        .collect();
+    Some(
+        Verdict::new(
+            Finding::Fail,
+            format!("correction patch on a value line: {}", each.join("; ")),
+            1.0,
+        )
+        .at(found.iter().map(|(_, p)| p.rect).collect()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    const PAPER: Rgb<u8> = Rgb([224, 238, 236]);
+    const LINE: Rgb<u8> = Rgb([190, 214, 210]);
+    const INK: Rgb<u8> = Rgb([30, 30, 36]);
+
+    /// A card front at working scale: tinted paper with a printed grid every 5 px, three text
+    /// lines of box-shaped letters (12×20 px, strokes 2 px, 3 px apart) at y = 200, 260, 320:
+    /// a label word at x = 100 and a value word at x = 300 on each. With `fluid`, the middle
+    /// line's value was erased with white fluid reaching 8 px beyond its letters and retyped.
+    /// The scanner bed (grey 205) from y = 356 down: the last line has it 16 px below.
+    fn card(fluid: bool) -> RgbImage {
+        let mut img = RgbImage::from_fn(1000, 640, |x, y| {
+            if y >= 356 {
+                Rgb([205, 205, 205])
+            } else if x % 5 == 0 || y % 5 == 0 {
+                LINE
+            } else {
+                PAPER
+            }
+        });
+        if fluid {
+            for y in 252..288 {
+                for x in 292..400 {
+                    img.put_pixel(x, y, Rgb([247, 247, 243]));
+                }
+            }
+        }
+        for y0 in [200, 260, 320] {
+            for (x0, letters) in [(100, 6), (300, 6)] {
+                for l in 0..letters {
+                    let lx = x0 + l * 15;
+                    for y in y0..y0 + 20 {
+                        for x in lx..lx + 12 {
+                            if x < lx + 2 || x >= lx + 10 || y < y0 + 2 || y >= y0 + 18 {
+                                img.put_pixel(x, y, INK);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        img
+    }
+
+    const LINES: [[u32; 4]; 3] = [
+        [100, 200, 387, 219],
+        [100, 260, 387, 279],
+        [100, 320, 387, 339],
+    ];
+
+    #[test]
+    fn a_patch_over_a_value_is_found_on_its_line_only() {
+        let found = line_patches(&card(true), &LINES);
+        let p = found[1].expect("the middle line's value is on a patch");
+        // The value's word, not the label's.
+        assert!(p.rect[0] >= 290 && p.rect[2] <= 400, "{p:?}");
+        assert!(p.whiter >= WHITER, "{p:?}");
+        assert_eq!((found[0], found[2]), (None, None), "{found:?}");
+        let v = lines_verdict(&card(true), &[("a", LINES[0]), ("b", LINES[1])]).expect("verdict");
+        assert_eq!(v.finding, Finding::Fail);
+        assert_eq!(v.regions, vec![p.rect]);
+        assert!(v.detail.contains("b line"), "{}", v.detail);
+    }
+
+    #[test]
+    fn untouched_lines_pass_even_beside_the_scanner_bed() {
+        // The last line's ring below is the bed, far darker than the paper: judged by the
+        // lighter side, above it, the line is not lighter than its surroundings.
+        assert_eq!(line_patches(&card(false), &LINES), vec![None; 3]);
+        assert!(lines_verdict(&card(false), &[("a", LINES[2])]).is_none());
+        // Lines off the image or inverted give nothing rather than panic.
+        let odd = [[900, 600, 1400, 700], [300, 300, 200, 200], [0, 0, 0, 0]];
+        assert_eq!(line_patches(&card(true), &odd), vec![None; 3]);
+    }
+}
