@@ -222,6 +222,21 @@ impl Pipeline {
         {
             set_aside_header_patches(&mut inspections[title.page].alteration, title.rect);
         }
+        // A card's value lines, where OCR located them, each against the print around it.
+        if document_type == DocumentType::CitizenId
+            && let Some(r) = reading.as_ref()
+            && let (Some(page), Some(insp)) = (session.pages.get(front), inspections.get_mut(front))
+        {
+            let lines: Vec<(&str, [u32; 4])> = r
+                .field_boxes
+                .iter()
+                .filter(|(k, b)| k.as_str() != "title" && b.page == front)
+                .map(|(k, b)| (k.as_str(), b.rect))
+                .collect();
+            if let Some(v) = truecopy_inspect::lines_verdict(&page.image, &lines) {
+                add_line_patches(&mut insp.alteration, v);
+            }
+        }
         timings.insert("inspect".to_owned(), ms(t));
 
         let t = Instant::now();
@@ -638,6 +653,22 @@ pub fn set_aside_header_patches(v: &mut truecopy_inspect::Verdict, title: [u32; 
     }
 }
 
+/// Joins the card's value-line patches (a `Fail` of [`truecopy_inspect::lines_verdict`]) to the
+/// page's own alteration verdict: they are a `Fail` with its regions whatever the page-wide
+/// detectors found; a page-wide `Fail` keeps its own regions and detail too.
+pub fn add_line_patches(v: &mut truecopy_inspect::Verdict, lines: truecopy_inspect::Verdict) {
+    if v.finding == Finding::Fail {
+        v.detail = format!("{}; {}", v.detail, lines.detail);
+        v.regions.extend(lines.regions);
+        v.score = v.score.max(lines.score);
+    } else {
+        *v = truecopy_inspect::Verdict {
+            detail: format!("{} (page-wide: {})", lines.detail, v.detail),
+            ..lines
+        };
+    }
+}
+
 /// Whether a correction patch lies on a field the MRZ contradicts: `Some(field)` for the first
 /// patch (`(page, [x0, y0, x1, y1])` in scan px) that overlaps the line that field was read from
 /// on the same page (at least a quarter of the smaller of the two boxes), `None` when none does,
@@ -781,6 +812,26 @@ fn red_ink(img: &image::RgbImage) -> image::RgbImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_line_patches_join_the_page_verdict_as_a_fail_with_their_places() {
+        let verdict = |finding, detail: &str, regions: Vec<[u32; 4]>| truecopy_inspect::Verdict {
+            finding,
+            detail: detail.to_owned(),
+            score: if finding == Finding::Fail { 1.0 } else { 0.0 },
+            regions,
+        };
+        let line = verdict(Finding::Fail, "on the name", vec![[500, 600, 900, 650]]);
+        let mut v = verdict(Finding::Pass, "no outline", Vec::new());
+        add_line_patches(&mut v, line.clone());
+        assert_eq!(v.finding, Finding::Fail);
+        assert_eq!(v.regions, line.regions);
+        assert!(v.detail.contains("on the name") && v.detail.contains("no outline"));
+        let mut v = verdict(Finding::Fail, "white patch", vec![[10, 10, 90, 40]]);
+        add_line_patches(&mut v, line);
+        assert_eq!(v.regions, vec![[10, 10, 90, 40], [500, 600, 900, 650]]);
+        assert!(v.detail.starts_with("white patch"), "{}", v.detail);
+    }
 
     fn with(altered: CheckStatus, mrz: CheckStatus) -> Vec<Check> {
         vec![

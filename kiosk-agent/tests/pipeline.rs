@@ -105,6 +105,67 @@ both_backends! {
         }
         assert!(refused > 0, "no patch on three A4 types was refused");
     }
+
+}
+
+/// Renders the first altered ID card of `seed` (fixed date) and runs it through the kiosk.
+fn altered_card(k: &Kiosk, seed: u64) -> (String, serde_json::Value) {
+    let opts = truecopy_specimens::GenerateOptions {
+        seed,
+        types: vec![DocType::CitizenId],
+        variants: vec![Variant::Altered],
+        repeat: 1,
+        today: time::macros::date!(2026 - 12 - 03),
+        photos_dir: common::tools().join("photos"),
+        dpi_scale: 1.0,
+    };
+    let c = truecopy_specimens::render_case(&opts, DocType::CitizenId, Variant::Altered, 0)
+        .expect("specimen");
+    let dir = k.path().join(&c.case.case_id);
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (name, jpeg) in &c.pages {
+        std::fs::write(dir.join(name), jpeg).expect("page");
+    }
+    std::fs::write(dir.join("selfie.jpg"), &c.selfie).expect("selfie");
+    let r = json(&k.process(&dir, &[]));
+    assert_ne!(r["decision"], "issue", "{}: {r:#}", c.case.case_id);
+    assert!(r["copy"].is_null(), "{}: {r:#}", c.case.case_id);
+    (c.case.case_id, r)
+}
+
+fn check_of(r: &serde_json::Value, code: &str) -> serde_json::Value {
+    r["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["code"] == code)
+        .expect(code)
+        .clone()
+}
+
+#[test]
+fn a_card_retyped_on_a_patch_the_mrz_contradicts_is_refused_in_writing() {
+    // s41-cccd-altered-1 (found with scripts/score.py on generated specimens, 2026-12-07): the
+    // name retyped on correction fluid, which the page-wide detectors did not see; the MRZ
+    // names someone else. The patch on the name's line and the MRZ meet: a written refusal.
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let (id, r) = altered_card(&k, 41);
+    let alt = check_of(&r, "altered_original");
+    assert_eq!(alt["status"], "fail", "{id}: {alt:#}");
+    assert!(
+        alt["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("full_name line")),
+        "{id}: {alt:#}"
+    );
+    assert_eq!(r["decision"], "reject", "{id}: {r:#}");
+    assert!(r["refusal_slip"].is_string(), "{id}: {r:#}");
+    let case = db
+        .registry()
+        .get_case(r["case_id"].as_str().expect("id"))
+        .expect("case");
+    assert_eq!(case.state, truecopy_domain::CaseState::Refused, "{id}");
 }
 
 #[test]
