@@ -121,6 +121,21 @@ pub enum PipelineError {
 }
 
 /// Fields a copy's register entry needs; missing ones send the case to an officer.
+/// The fields the MRZ repeats that were not read on the card's front.
+fn unread_mrz_fields(p: &PrintedFields<'_>) -> Vec<&'static str> {
+    [
+        ("id_number", p.id_number),
+        ("full_name", p.full_name),
+        ("date_of_birth", p.date_of_birth),
+        ("sex", p.sex),
+        ("expiry_date", p.expiry_date),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.is_none())
+    .map(|(k, _)| k)
+    .collect()
+}
+
 fn required_fields(t: DocumentType) -> &'static [&'static str] {
     match t {
         // The expiry date is judged by the validity check (printed, else the MRZ's).
@@ -427,10 +442,23 @@ impl Pipeline {
                     };
                     let mismatches = compare_visual(td1, &printed);
                     mismatched = mismatches.iter().map(|x| x.field).collect();
-                    if mismatches.is_empty() {
+                    // A printed field OCR could not read was not compared: retyped in another
+                    // font, a changed value is what OCR reads worst, and the MRZ's own value
+                    // (used for the validity check) says nothing about what is printed.
+                    let unread = unread_mrz_fields(&printed);
+                    if mismatches.is_empty() && unread.is_empty() {
                         checks.push(Check::pass(
                             CheckCode::MrzVisualMismatch,
                             "MRZ agrees with the printed fields",
+                        ));
+                    } else if mismatches.is_empty() {
+                        checks.push(Check::unknown(
+                            CheckCode::MrzVisualMismatch,
+                            format!(
+                                "not read on the front, so not compared with the MRZ: {} (the \
+                                 others agree); an officer compares them",
+                                unread.join(", ")
+                            ),
                         ));
                     } else {
                         let d: Vec<String> = mismatches

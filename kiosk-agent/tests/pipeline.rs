@@ -169,6 +169,28 @@ fn a_card_retyped_on_a_patch_the_mrz_contradicts_is_refused_in_writing() {
 }
 
 #[test]
+fn a_card_field_ocr_cannot_read_is_not_taken_to_agree_with_the_mrz() {
+    // s72-cccd-altered-1 (2026-12-07): its expiry date retyped in a font OCR does not read;
+    // the card was issued, the unread date never compared with the MRZ's. An officer compares.
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let (id, r) = altered_card(&k, 72);
+    assert!(
+        r["fields"].get("expiry_date").is_none(),
+        "{id}: OCR reads the date now; pick a case it does not: {r:#}"
+    );
+    let mrz = check_of(&r, "mrz_visual_mismatch");
+    assert_eq!(mrz["status"], "unknown", "{id}: {mrz:#}");
+    assert!(
+        mrz["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("expiry_date")),
+        "{id}: {mrz:#}"
+    );
+    assert_eq!(r["decision"], "flag", "{id}: {r:#}");
+}
+
+#[test]
 fn another_persons_face_and_no_face_go_to_an_officer() {
     let db = truecopy_tests::TestDb::sqlite();
     let k = Kiosk::new(&db);
