@@ -79,23 +79,27 @@ struct Word {
 /// Judge each line (`[x0, y0, x1, y1]` in `img`'s px) for a correction patch over part of it.
 /// Lines too small, off the image or on unpatterned paper give `None`.
 pub fn line_patches(img: &RgbImage, lines: &[[u32; 4]]) -> Vec<Option<LinePatch>> {
-    let Some(work) = Work::new(img) else {
+    let Some(factor) = Work::factor_of(img) else {
         return vec![None; lines.len()];
     };
-    lines.iter().map(|&r| line_patch(&work, r)).collect()
+    lines.iter().map(|&r| line_patch(img, factor, r)).collect()
 }
 
-fn line_patch(work: &Work, rect: [u32; 4]) -> Option<LinePatch> {
-    let f = work.factor as usize;
+fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4]) -> Option<LinePatch> {
+    let f = factor as usize;
+    let (ww, wh) = (
+        (img.width() / factor) as usize,
+        (img.height() / factor) as usize,
+    );
     let [x0, y0, x1, y1] = rect.map(|v| v as usize / f);
-    if x1 <= x0 || y1 <= y0 || x1 >= work.w || y1 >= work.h {
+    if x1 <= x0 || y1 <= y0 || x1 >= ww || y1 >= wh {
         return None;
     }
     let h = y1 - y0 + 1;
     let hf = h as f32;
     let (mi, mo) = ((hf * RING_IN) as usize, (hf * RING_OUT) as usize);
     let (cx0, cy0) = (x0.saturating_sub(h), y0.saturating_sub(mo + 4));
-    let c = work.crop(cx0, cy0, x1 + h + 1, y1 + mo + 5)?;
+    let c = Work::region(img, factor, cx0, cy0, x1 + h + 1, y1 + mo + 5)?;
     let (paper, dark) = flat::paper_mask(&c);
     let pattern = flat::pattern_mask(&c, &paper);
     let (lx0, lx1, ly0, ly1) = (x0 - cx0, x1 - cx0, y0 - cy0, y1 - cy0);

@@ -41,17 +41,43 @@ pub const STRONG_CHROMA: u8 = 36;
 impl Work {
     /// Box-average `img`. `None` when the result would be too small to judge.
     pub fn new(img: &RgbImage) -> Option<Work> {
+        let factor = Work::factor_of(img)?;
         let (iw, ih) = img.dimensions();
-        let long = iw.max(ih);
-        if long == 0 {
+        Work::region(
+            img,
+            factor,
+            0,
+            0,
+            (iw / factor) as usize,
+            (ih / factor) as usize,
+        )
+    }
+
+    /// Scan px per working px for `img` (`None` for an empty image).
+    pub fn factor_of(img: &RgbImage) -> Option<u32> {
+        let long = img.width().max(img.height());
+        (long > 0).then(|| ((long as f64 / WORK_LONG_SIDE as f64).round() as u32).max(1))
+    }
+
+    /// The part `x0..x1` × `y0..y1` (working px at `factor`, clamped to the image) of the
+    /// working raster, box-averaged from `img` alone: what [`Work::new`] would give there, at a
+    /// fraction of the cost. `None` when less than [`MIN_SIDE`] px remain on a side.
+    pub fn region(
+        img: &RgbImage,
+        factor: u32,
+        x0: usize,
+        y0: usize,
+        x1: usize,
+        y1: usize,
+    ) -> Option<Work> {
+        let (iw, ih) = img.dimensions();
+        let factor = factor.max(1);
+        let x1 = x1.min((iw / factor) as usize);
+        let y1 = y1.min((ih / factor) as usize);
+        if x1 < x0 + MIN_SIDE || y1 < y0 + MIN_SIDE {
             return None;
         }
-        let factor = ((long as f64 / WORK_LONG_SIDE as f64).round() as u32).max(1);
-        let w = (iw / factor) as usize;
-        let h = (ih / factor) as usize;
-        if w < MIN_SIDE || h < MIN_SIDE {
-            return None;
-        }
+        let (w, h) = (x1 - x0, y1 - y0);
         let f = factor as usize;
         let area = (f * f) as u32;
         let raw = img.as_raw();
@@ -63,7 +89,7 @@ impl Work {
         for y in 0..h {
             acc.iter_mut().for_each(|a| *a = 0);
             for dy in 0..f {
-                let start = (y * f + dy) * stride;
+                let start = ((y0 + y) * f + dy) * stride + x0 * f * 3;
                 let row = &raw[start..start + w * f * 3];
                 for (a, block) in acc.chunks_exact_mut(3).zip(row.chunks_exact(f * 3)) {
                     for p in block.chunks_exact(3) {
@@ -95,30 +121,6 @@ impl Work {
             grey,
             chroma,
             hue,
-        })
-    }
-
-    /// The part `x0..x1` × `y0..y1` (clamped to the raster) at the same scale; `None` when
-    /// that leaves less than [`MIN_SIDE`] px on a side.
-    pub fn crop(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> Option<Work> {
-        let (x1, y1) = (x1.min(self.w), y1.min(self.h));
-        if x1 < x0 + MIN_SIDE || y1 < y0 + MIN_SIDE {
-            return None;
-        }
-        let take = |v: &[u8]| -> Vec<u8> {
-            (y0..y1)
-                .flat_map(|y| v[y * self.w + x0..y * self.w + x1].iter().copied())
-                .collect()
-        };
-        Some(Work {
-            w: x1 - x0,
-            h: y1 - y0,
-            factor: self.factor,
-            grey: take(&self.grey),
-            chroma: take(&self.chroma),
-            hue: (y0..y1)
-                .flat_map(|y| self.hue[y * self.w + x0..y * self.w + x1].iter().copied())
-                .collect(),
         })
     }
 
@@ -220,6 +222,36 @@ mod tests {
         assert!(Work::new(&RgbImage::new(1, 1)).is_none());
         assert!(Work::new(&RgbImage::new(0, 0)).is_none());
         assert!(Work::new(&RgbImage::new(4000, 10)).is_none());
+    }
+
+    #[test]
+    fn a_region_is_that_part_of_the_whole_raster() {
+        let img = RgbImage::from_fn(2500, 1700, |x, y| {
+            image::Rgb([
+                (x * 7 % 251) as u8,
+                (y * 13 % 241) as u8,
+                ((x + y) % 256) as u8,
+            ])
+        });
+        let whole = Work::new(&img).unwrap();
+        assert_eq!(whole.factor, 2);
+        let (x0, y0, x1, y1) = (37, 401, 611, 530);
+        let part = Work::region(&img, whole.factor, x0, y0, x1, y1).unwrap();
+        assert_eq!((part.w, part.h), (x1 - x0, y1 - y0));
+        for y in 0..part.h {
+            for x in 0..part.w {
+                let (i, j) = (y * part.w + x, (y0 + y) * whole.w + x0 + x);
+                assert_eq!(
+                    (part.grey[i], part.chroma[i], part.hue[i]),
+                    (whole.grey[j], whole.chroma[j], whole.hue[j]),
+                    "({x}, {y})"
+                );
+            }
+        }
+        // Clamped to the image; too little left is nothing.
+        let edge = Work::region(&img, 2, 1200, 800, 5000, 5000).unwrap();
+        assert_eq!((edge.w, edge.h), (50, 50));
+        assert!(Work::region(&img, 2, 1230, 0, 5000, 100).is_none());
     }
 
     #[test]
