@@ -78,13 +78,7 @@ both_backends! {
             let r = json(&k.process(&cases[0], &[]));
             assert_ne!(r["decision"], "issue", "{t:?}: {r:#}");
             assert!(r["copy"].is_null(), "{t:?}: {r:#}");
-            let alt = r["checks"]
-                .as_array()
-                .expect("checks")
-                .iter()
-                .find(|c| c["code"] == "altered_original")
-                .expect("altered_original check")
-                .clone();
+            let alt = check_of(&r, "altered_original");
             assert!(reasons(&r).contains(&"altered_original".to_owned()), "{t:?}: {r:#}");
             let mut reg = db.registry();
             let case = reg.get_case(r["case_id"].as_str().expect("id")).expect("case");

@@ -634,7 +634,7 @@ fn vnm_name_fixes(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
 /// name read "VO0<<", "CAQ<<", "CAOQ0<<", "CAO0<<" or "TAIL<"; each such raw line is longer than
 /// 30 characters or holds a letter no Vietnamese name spells there):
 /// - Q only begins "QU": a Q not followed by U is an O;
-/// - no syllable ends in "OO": a run of O (or 0, Q) closing a syllable is one O, the rest dropped;
+/// - no syllable ends in "OO": a run of O (or 0) closing a syllable is one O, the rest dropped;
 /// - a syllable ends in a vowel or in C, CH, M, N, NG, NH, P, T: another last letter is an extra
 ///   character, dropped only when the line is too long for the character to be real (ethnic
 ///   minorities' names may end otherwise: "KSOR"; a wrong drop there makes a disagreement and an
@@ -652,15 +652,14 @@ fn syllable_ends_fixed(l: &mut Vec<char>, corrections: &mut Vec<Correction>) {
             l[p] = 'O';
         }
     }
-    let is_o = |c: char| matches!(c, 'O' | '0' | 'Q');
+    // (Every Q left begins QU.)
+    let is_o = |c: char| matches!(c, 'O' | '0');
     let mut p = 0;
     while p < l.len() {
         // The syllable l[p..e].
         let e = p + l[p..].iter().take_while(|c| **c != '<').count();
         let mut end = e;
-        let letters =
-            |a: usize, b: usize, l: &[char]| l[a..b].iter().any(char::is_ascii_alphabetic);
-        if e > p && letters(p, e, l) {
+        if l[p..e].iter().any(char::is_ascii_alphabetic) {
             // A closing run of O's.
             let mut k = e;
             while k > p && is_o(l[k - 1]) {
