@@ -101,6 +101,9 @@ pub struct Reading {
     /// `full_name`, `date_of_birth`, `sex`, `expiry_date`), each the line its value came from,
     /// and `title`, the card's title line (above it only the fixed header is printed).
     pub field_boxes: BTreeMap<String, FieldBox>,
+    /// Where every text line was read: per page, one box (`[x0, y0, x1, y1]` in that page's
+    /// pixels) for each line of `page_text[page]`, in the same order.
+    pub line_boxes: Vec<Vec<[u32; 4]>>,
 }
 
 /// A field's place on the scan as given: page index and `[x0, y0, x1, y1]` in that page's pixels.
@@ -374,6 +377,16 @@ impl OcrEngine {
         if let Some(v) = fields.get_mut("issuing_agency") {
             *v = places::restore_agency(v);
         }
+        let line_boxes = page_lines
+            .iter()
+            .zip(&prepared)
+            .map(|(lines, pr)| {
+                lines
+                    .iter()
+                    .map(|l| pr.geometry.page_box([l.x0, l.y0, l.x1, l.y1]))
+                    .collect()
+            })
+            .collect();
         Ok(Reading {
             document_type,
             fields,
@@ -383,6 +396,7 @@ impl OcrEngine {
             mean_confidence,
             timings_ms: timings,
             field_boxes,
+            line_boxes,
         })
     }
 

@@ -248,6 +248,23 @@ fn classifies_each_type_from_its_title() {
         let img = page(1240, 1754, &drawn);
         let r = engine.read(&[img]).expect("read");
         assert_eq!(r.document_type, want, "{:?}", r.page_text);
+        // Every line read is placed on the scan: one box per line of the page's text, the
+        // title's around the line it was drawn on (the page's 40 px margin added).
+        let text: Vec<&str> = r.page_text[0].lines().collect();
+        assert_eq!(r.line_boxes.len(), 1);
+        assert_eq!(r.line_boxes[0].len(), text.len(), "{text:?}");
+        // The title, drawn 40 px high at y 240 + margin.
+        let mid = 40 + 150 + 90 + 20;
+        let [x0, y0, x1, y1] = *r.line_boxes[0]
+            .iter()
+            .find(|b| b[1] <= mid && mid <= b[3])
+            .unwrap_or_else(|| panic!("a line at y {mid}: {:?}", r.line_boxes));
+        assert!(y1 - y0 <= 80, "one line: {:?}", [x0, y0, x1, y1]);
+        assert!(
+            x0.abs_diff(160) <= 30 && x1 > x0 + 100,
+            "{:?}",
+            [x0, y0, x1, y1]
+        );
     }
 }
 
