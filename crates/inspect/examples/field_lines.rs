@@ -1,13 +1,16 @@
 //! Judge the value lines OCR located on ID-card fronts (`truecopy_inspect::line_patches`) over a
-//! specimen set, and count what was found on altered and untouched lines.
+//! specimen set, and count what was found on altered and untouched lines. On the set's A4 cases
+//! (`page1.jpg`) every line OCR read is judged (its `line_boxes`), and pages are counted.
 //!
 //! `field_lines DIR OCR_DIR`: `DIR` as `truecopy-specimens generate` writes it (`answers.jsonl`,
-//! `<case>/front.jpg`, `<case>/back.jpg`); `OCR_DIR/<case>.json`, the reading of each case's
-//! two pages as `truecopy-ocr`'s `one` example prints it (its `field_boxes` and `front_page`):
+//! `<case>/front.jpg`, `<case>/back.jpg` or `<case>/page1.jpg`); `OCR_DIR/<case>.json`, the
+//! reading of each case's pages as `truecopy-ocr`'s `one` example prints it (its `field_boxes`,
+//! `front_page`, `line_boxes`, `page_text`):
 //!
 //! ```sh
-//! for c in DIR/s*/; do c=$(basename $c); OMP_THREAD_LIMIT=1 target/release/examples/one \
-//!   DIR/$c/front.jpg DIR/$c/back.jpg > OCR_DIR/$c.json; done
+//! for c in DIR/s*/; do c=$(basename $c); p="DIR/$c/front.jpg DIR/$c/back.jpg"; \
+//!   [ -e DIR/$c/page1.jpg ] && p=DIR/$c/page1.jpg; \
+//!   OMP_THREAD_LIMIT=1 target/release/examples/one $p > OCR_DIR/$c.json; done
 //! target/release/examples/field_lines DIR OCR_DIR
 //! ```
 
@@ -30,14 +33,14 @@ fn main() {
     // (altered lines found, altered lines located, altered lines not located,
     //  other lines found on altered cards, lines found on valid cards, valid cards)
     let mut t = [0usize; 6];
+    // A4: (altered pages with a patch, altered pages, valid pages with a patch, valid pages)
+    let mut a4t = [0usize; 4];
     for line in answers.lines().filter(|l| !l.trim().is_empty()) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             eprintln!("bad answers line");
             continue;
         };
-        if v["document_type"] != "citizen_id" {
-            continue;
-        }
+        let a4 = v["document_type"] != "citizen_id";
         let case = v["case_id"].as_str().unwrap_or_default();
         let valid = v["variant"] == "valid";
         let altered = v["variant_info"]["altered_field"].as_str();
@@ -50,6 +53,7 @@ fn main() {
             continue;
         };
         let page = match o["front_page"].as_u64() {
+            _ if a4 => "page1.jpg",
             Some(1) => "back.jpg",
             _ => "front.jpg",
         };
@@ -60,19 +64,50 @@ fn main() {
                 continue;
             }
         };
+        let rect = |b: &serde_json::Value| -> Option<[u32; 4]> {
+            let r: Vec<u32> = b
+                .as_array()?
+                .iter()
+                .filter_map(|x| u32::try_from(x.as_u64()?).ok())
+                .collect();
+            <[u32; 4]>::try_from(r).ok()
+        };
+        if a4 {
+            // Every line of the page, named by its text.
+            let text = o["page_text"][0].as_str().unwrap_or_default();
+            let lines: Vec<(&str, [u32; 4])> = o["line_boxes"][0]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .zip(text.lines())
+                .filter_map(|(b, t)| Some((t, rect(b)?)))
+                .collect();
+            let rects: Vec<[u32; 4]> = lines.iter().map(|l| l.1).collect();
+            let found = truecopy_inspect::line_patches(&img, &rects);
+            let hit = found.iter().any(Option::is_some);
+            let slot = if valid { 2 } else { 0 };
+            a4t[slot] += usize::from(hit);
+            a4t[slot + 1] += 1;
+            for ((name, _), p) in lines.iter().zip(found) {
+                if let Some(p) = p {
+                    println!(
+                        "{case:<24} {} patch {:?}: {:+.1} levels, pattern ×{:.2}, {} words: {name}",
+                        if valid { "VALID PAGE" } else { "altered page" },
+                        p.rect,
+                        p.whiter,
+                        p.pattern,
+                        p.words
+                    );
+                }
+            }
+            continue;
+        }
         let lines: Vec<(String, [u32; 4])> = o["field_boxes"]
             .as_object()
             .into_iter()
             .flatten()
             .filter(|(k, _)| k.as_str() != "title")
-            .filter_map(|(k, b)| {
-                let r: Vec<u32> = b["rect"]
-                    .as_array()?
-                    .iter()
-                    .filter_map(|x| u32::try_from(x.as_u64()?).ok())
-                    .collect();
-                Some((k.clone(), <[u32; 4]>::try_from(r).ok()?))
-            })
+            .filter_map(|(k, b)| Some((k.clone(), rect(&b["rect"])?)))
             .collect();
         let rects: Vec<[u32; 4]> = lines.iter().map(|l| l.1).collect();
         let found = truecopy_inspect::line_patches(&img, &rects);
@@ -111,5 +146,9 @@ fn main() {
     println!(
         "\naltered lines: {} of {} located found ({} not located); untouched lines found: {} on altered cards, {} on {} valid cards",
         t[0], t[1], t[2], t[3], t[4], t[5]
+    );
+    println!(
+        "A4 pages with a patch on a line: {} of {} altered, {} of {} valid",
+        a4t[0], a4t[1], a4t[2], a4t[3]
     );
 }
