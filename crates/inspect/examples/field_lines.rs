@@ -1,6 +1,7 @@
 //! Judge the value lines OCR located on ID-card fronts (`truecopy_inspect::line_patches`) over a
 //! specimen set, and count what was found on altered and untouched lines. On the set's A4 cases
-//! (`page1.jpg`) every line OCR read is judged (its `line_boxes`), and pages are counted.
+//! (`page1.jpg`) every line OCR read is judged as the pipeline does
+//! (`truecopy_inspect::page_lines_verdict`, from its `line_boxes`), and pages are counted.
 //!
 //! `field_lines DIR OCR_DIR`: `DIR` as `truecopy-specimens generate` writes it (`answers.jsonl`,
 //! `<case>/front.jpg`, `<case>/back.jpg` or `<case>/page1.jpg`); `OCR_DIR/<case>.json`, the
@@ -82,23 +83,13 @@ fn main() {
                 .zip(text.lines())
                 .filter_map(|(b, t)| Some((t, rect(b)?)))
                 .collect();
-            let rects: Vec<[u32; 4]> = lines.iter().map(|l| l.1).collect();
-            let found = truecopy_inspect::line_patches(&img, &rects);
-            let hit = found.iter().any(Option::is_some);
+            let found = truecopy_inspect::page_lines_verdict(&img, &lines);
             let slot = if valid { 2 } else { 0 };
-            a4t[slot] += usize::from(hit);
+            a4t[slot] += usize::from(found.is_some());
             a4t[slot + 1] += 1;
-            for ((name, _), p) in lines.iter().zip(found) {
-                if let Some(p) = p {
-                    println!(
-                        "{case:<24} {} patch {:?}: {:+.1} levels, pattern ×{:.2}, {} words: {name}",
-                        if valid { "VALID PAGE" } else { "altered page" },
-                        p.rect,
-                        p.whiter,
-                        p.pattern,
-                        p.words
-                    );
-                }
+            if let Some(v) = found {
+                let page = if valid { "VALID PAGE" } else { "altered page" };
+                println!("{case:<24} {page}: {}", v.detail);
             }
             continue;
         }

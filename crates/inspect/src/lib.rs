@@ -28,7 +28,7 @@ mod stamp;
 pub mod synth;
 
 /// Flat-patch score from which the patch alone refuses (see `PageInspection::alteration`).
-pub use field::{LinePatch, line_patches, lines_verdict};
+pub use field::{LinePatch, line_patches, lines_verdict, page_lines_verdict};
 pub use flat::REFUSE as FLAT_REFUSE;
 pub use stamp::stamp_text_says_copy;
 
