@@ -252,6 +252,24 @@ impl Pipeline {
                 add_line_patches(&mut insp.alteration, v);
             }
         }
+        // An A4 page's text lines, each against the paper around it: an officer looks.
+        if let Some(r) = reading.as_ref() {
+            for (k, insp) in inspections.iter_mut().enumerate() {
+                if kinds[k] != PageKind::A4Page {
+                    continue;
+                }
+                let (Some(boxes), Some(text)) = (r.line_boxes.get(k), r.page_text.get(k)) else {
+                    continue;
+                };
+                let lines: Vec<(&str, [u32; 4])> =
+                    text.lines().zip(boxes.iter().copied()).collect();
+                if let Some(v) =
+                    truecopy_inspect::page_lines_verdict(&session.pages[k].image, &lines)
+                {
+                    add_page_line_signs(&mut insp.alteration, v);
+                }
+            }
+        }
         timings.insert("inspect".to_owned(), ms(t));
 
         let t = Instant::now();
@@ -697,6 +715,25 @@ pub fn add_line_patches(v: &mut truecopy_inspect::Verdict, lines: truecopy_inspe
     }
 }
 
+/// Joins an A4 page's line signs (an `Unknown` of [`truecopy_inspect::page_lines_verdict`]) to
+/// the page's own alteration verdict: a page-wide `Fail` stands (its detail gains theirs); a
+/// `Pass` becomes their `Unknown`; an `Unknown` keeps its finding and gains their places.
+pub fn add_page_line_signs(v: &mut truecopy_inspect::Verdict, lines: truecopy_inspect::Verdict) {
+    match v.finding {
+        Finding::Pass => {
+            *v = truecopy_inspect::Verdict {
+                detail: format!("{} (page-wide: {})", lines.detail, v.detail),
+                ..lines
+            };
+        }
+        Finding::Unknown => {
+            v.detail = format!("{}; {}", v.detail, lines.detail);
+            v.regions.extend(lines.regions);
+        }
+        Finding::Fail => v.detail = format!("{}; {}", v.detail, lines.detail),
+    }
+}
+
 /// Whether a correction patch lies on a field the MRZ contradicts: `Some(field)` for the first
 /// patch (`(page, [x0, y0, x1, y1])` in scan px) that overlaps the line that field was read from
 /// on the same page (at least a quarter of the smaller of the two boxes), `None` when none does,
@@ -859,6 +896,35 @@ mod tests {
         add_line_patches(&mut v, line);
         assert_eq!(v.regions, vec![[10, 10, 90, 40], [500, 600, 900, 650]]);
         assert!(v.detail.starts_with("white patch"), "{}", v.detail);
+    }
+
+    #[test]
+    fn a4_line_signs_send_a_passed_page_to_an_officer_and_leave_a_refusal_standing() {
+        let verdict = |finding, detail: &str, regions: Vec<[u32; 4]>| truecopy_inspect::Verdict {
+            finding,
+            detail: detail.to_owned(),
+            score: 0.5,
+            regions,
+        };
+        let line = verdict(Finding::Unknown, "line sign", vec![[10, 20, 30, 40]]);
+        let mut v = verdict(Finding::Pass, "nothing", Vec::new());
+        add_page_line_signs(&mut v, line.clone());
+        assert_eq!(v.finding, Finding::Unknown);
+        assert_eq!(v.regions, vec![[10, 20, 30, 40]]);
+        assert!(
+            v.detail.starts_with("line sign (page-wide: nothing"),
+            "{}",
+            v.detail
+        );
+        let mut v = verdict(Finding::Unknown, "faint", vec![[1, 2, 3, 4]]);
+        add_page_line_signs(&mut v, line.clone());
+        assert_eq!(v.finding, Finding::Unknown);
+        assert_eq!(v.regions, vec![[1, 2, 3, 4], [10, 20, 30, 40]]);
+        let mut v = verdict(Finding::Fail, "outline", vec![[1, 2, 3, 4]]);
+        add_page_line_signs(&mut v, line);
+        assert_eq!(v.finding, Finding::Fail);
+        assert_eq!(v.regions, vec![[1, 2, 3, 4]]);
+        assert!(v.detail.contains("outline") && v.detail.contains("line sign"));
     }
 
     fn with(altered: CheckStatus, mrz: CheckStatus) -> Vec<Check> {
