@@ -62,6 +62,13 @@ const WORD_MIN: f32 = 0.1;
 const MIN_HALO: f32 = 0.3;
 /// On an A4 page a short retyped value ("Giỏi") leaves less paper between its letters.
 const MIN_HALO_A4: f32 = 0.2;
+/// An A4 line box more than this many times as high as the page's median line box is not a
+/// line of text but a seal, an emblem or a signature OCR read as one; its "ring" is no paper
+/// around a line, so [`page_lines_verdict`] does not judge it. Measured 2026-12-07 on 288
+/// specimen pages (seeds 21–36, 10,048 lines): 31 boxes above 2.5× their page's median
+/// (2.6–10.8×), every one of them such a reading ("@", "X)", "—————", a signature beside a
+/// name); the 10.8× one, an emblem, was the only line sign on an altered birth certificate.
+const TALL_LINE: f32 = 2.5;
 
 /// A correction patch found on a field line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -335,12 +342,27 @@ fn found_on<'a>(
 /// Measured 2026-12-07 on seeds 21–36 and 41–58 (`truecopy-specimens generate --types
 /// birth_certificate,diploma,decision --variants altered,valid --repeat 3 --today 2026-12-03`:
 /// 288 valid and 288 altered A4 pages; `field_lines` with `truecopy-ocr`'s line boxes): the
-/// light level alone found a patch on 10 altered pages and no valid one; the chroma sign, per
-/// word, on 90 of the 96 altered diplomas (their cream paper) and no valid page (the nearest
-/// valid word: 9 levels, beside the red heading). Birth certificates (white paper with a pink
-/// grid) and decisions (plain paper) give it nothing: the other detectors judge those.
+/// light level alone found a patch on 10 altered pages and no valid one; with the chroma sign,
+/// per word, on 90 altered pages and no valid one (the nearest valid word: 9 levels, beside the
+/// red heading): 89 of the 96 altered diplomas (their cream paper) and one birth certificate,
+/// on its emblem read as a line — no longer judged ([`TALL_LINE`]). Birth certificates (white
+/// paper with a pink grid) and decisions (plain paper) give it nothing: the other detectors
+/// judge those. (A colour *shift* of the paper, its hue rather than its chroma, was tried on
+/// the birth certificates' fluid: its value words shift by 0–9 levels, valid words by up to 4
+/// on them and 5.7 on diplomas — no line between them.)
 pub fn page_lines_verdict(img: &RgbImage, lines: &[(&str, [u32; 4])]) -> Option<Verdict> {
-    let found = found_on(img, lines, Sign::LighterOrBleached);
+    let mut heights: Vec<u32> = lines
+        .iter()
+        .map(|(_, r)| r[3].saturating_sub(r[1]) + 1)
+        .collect();
+    heights.sort_unstable();
+    let median = heights.get(heights.len() / 2).copied().unwrap_or(0) as f32;
+    let text_lines: Vec<(&str, [u32; 4])> = lines
+        .iter()
+        .copied()
+        .filter(|(_, r)| (r[3].saturating_sub(r[1]) + 1) as f32 <= median * TALL_LINE)
+        .collect();
+    let found = found_on(img, &text_lines, Sign::LighterOrBleached);
     if found.is_empty() {
         return None;
     }
@@ -350,7 +372,7 @@ pub fn page_lines_verdict(img: &RgbImage, lines: &[(&str, [u32; 4])]) -> Option<
             let [x0, y0, x1, y1] = p.rect;
             let text: String = text.chars().take(48).collect();
             format!(
-                "line \"{text}\", {}×{} px at ({x0}, {y0}) (scan px): paper {:+.0} grey levels and {:+.0} chroma levels less coloured than the paper above and below it (patch: ≥ {WHITER:+.0} lighter or ≥ {BLEACHED:.0} less coloured)",
+                "line \"{text}\", {}×{} px at ({x0}, {y0}) (scan px): paper {:+.0} grey levels lighter and {:.0} chroma levels less coloured than the paper above and below it (patch: ≥ {WHITER:+.0} lighter or ≥ {BLEACHED:.0} less coloured)",
                 x1 - x0,
                 y1 - y0,
                 p.whiter,
@@ -457,6 +479,18 @@ mod tests {
         let r = v.regions[0];
         assert!(r[1] == 260 && r[0] >= 290 && r[2] <= 400, "{r:?}");
         assert!(v.detail.contains("line \"b\""), "{}", v.detail);
+        // Beside a page of small print (six 12 px lines), a box over the patch three times as
+        // high as they are is a seal or a signature read as a line: not judged as one.
+        let mut with_seal = lines.clone();
+        with_seal.extend((0..6).map(|k| ("small", [600 + k * 40, 100, 630 + k * 40, 111])));
+        let seal = [290, 250, 402, 290];
+        with_seal.push(("seal", seal));
+        let s = page_lines_verdict(&img, &with_seal).expect("the value's line still");
+        assert_eq!(s.regions, v.regions, "{}", s.detail);
+        assert!(!s.detail.contains("seal"), "{}", s.detail);
+        // As high as the page's lines, the same box is judged, and finds the patch.
+        let s = page_lines_verdict(&img, &[("seal", seal)]).expect("judged");
+        assert!(s.detail.contains("seal"), "{}", s.detail);
         // Not lighter: a card's sign does not see it.
         assert_eq!(line_patches(&img, &LINES), vec![None; 3]);
         // Untouched cream paper, and a grey band (a shadow, a fold) rather than white fluid.
