@@ -1,11 +1,12 @@
 //! `cargo bench -p truecopy-inspect`: p50/p99 of `inspect_page` on synthetic scans (an A4 page at
 //! 300 dpi, a card at 600 dpi), and on every `*.jpg` under `$INSPECT_BENCH_DIR` when set
-//! (decoding excluded); and of `line_patches` over five value lines of the card, beside it.
+//! (decoding excluded); and, beside them, of `line_patches` over five value lines of the card and
+//! of `page_lines_verdict` over 35 text lines of the A4 page (as many as a certificate has).
 
 use std::time::Instant;
 
 use truecopy_inspect::synth::{Defect, Spec, scan};
-use truecopy_inspect::{PageKind, inspect_page, line_patches};
+use truecopy_inspect::{PageKind, inspect_page, line_patches, page_lines_verdict};
 
 fn main() {
     let mut sets: Vec<(String, image::RgbImage, PageKind)> = vec![
@@ -88,6 +89,25 @@ fn main() {
         t.sort_by(f64::total_cmp);
         println!(
             "card 600 dpi   line_patches over {} value lines: p50 {:.1} ms, p99 {:.1} ms (beside inspect_page above)",
+            lines.len(),
+            pct(&t, 0.5),
+            pct(&t, 0.99)
+        );
+    }
+    if let Some((_, page, _)) = sets.first() {
+        // 35 text lines across the A4 page as OCR gives them (scan px, 300 dpi: 4 mm high).
+        let lines: Vec<(&str, [u32; 4])> = (0..35)
+            .map(|k| ("text", [250, 300 + k * 85, 2200, 350 + k * 85]))
+            .collect();
+        let mut t = Vec::new();
+        for _ in 0..25 {
+            let s = Instant::now();
+            std::hint::black_box(page_lines_verdict(std::hint::black_box(page), &lines));
+            t.push(s.elapsed().as_secs_f64() * 1e3);
+        }
+        t.sort_by(f64::total_cmp);
+        println!(
+            "A4 300 dpi     page_lines_verdict over {} text lines: p50 {:.1} ms, p99 {:.1} ms (beside inspect_page above)",
             lines.len(),
             pct(&t, 0.5),
             pct(&t, 0.99)
