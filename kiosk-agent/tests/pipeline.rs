@@ -104,17 +104,23 @@ both_backends! {
 
 /// Renders the first altered ID card of `seed` (fixed date) and runs it through the kiosk.
 fn altered_card(k: &Kiosk, seed: u64) -> (String, serde_json::Value) {
+    altered_case(k, seed, DocType::CitizenId, 0)
+}
+
+/// Renders altered case `n` (0-based) of type `t` and `seed` (fixed date), as `truecopy-specimens
+/// generate` names it `s<seed>-<type>-altered-<n + 1>`, and runs it through the kiosk: never
+/// issued.
+fn altered_case(k: &Kiosk, seed: u64, t: DocType, n: usize) -> (String, serde_json::Value) {
     let opts = truecopy_specimens::GenerateOptions {
         seed,
-        types: vec![DocType::CitizenId],
+        types: vec![t],
         variants: vec![Variant::Altered],
-        repeat: 1,
+        repeat: n + 1,
         today: time::macros::date!(2026 - 12 - 03),
         photos_dir: common::tools().join("photos"),
         dpi_scale: 1.0,
     };
-    let c = truecopy_specimens::render_case(&opts, DocType::CitizenId, Variant::Altered, 0)
-        .expect("specimen");
+    let c = truecopy_specimens::render_case(&opts, t, Variant::Altered, n).expect("specimen");
     let dir = k.path().join(&c.case.case_id);
     std::fs::create_dir_all(&dir).expect("dir");
     for (name, jpeg) in &c.pages {
@@ -160,6 +166,38 @@ fn a_card_retyped_on_a_patch_the_mrz_contradicts_is_refused_in_writing() {
         .get_case(r["case_id"].as_str().expect("id"))
         .expect("case");
     assert_eq!(case.state, truecopy_domain::CaseState::Refused, "{id}");
+}
+
+#[test]
+fn a_diploma_retyped_on_white_fluid_goes_to_an_officer_by_its_line() {
+    // s28-diploma-altered-3 (`inspect_corpus` and `field_lines` on seeds 21–36, 2026-12-07): the
+    // class retyped "Giỏi" on white fluid over the cream paper; every page-wide detector passes
+    // the page, so it was issued. On its text line the paper is less coloured than above and
+    // below it: an officer looks (this sign alone never refuses).
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let (id, r) = altered_case(&k, 28, DocType::Diploma, 2);
+    let alt = check_of(&r, "altered_original");
+    assert_eq!(alt["status"], "unknown", "{id}: {alt:#}");
+    let detail = alt["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("paper on a text line") && detail.contains("Giỏi"),
+        "{id}: the retyped line is named: {alt:#}"
+    );
+    assert!(
+        detail.contains("page-wide"),
+        "{id}: the page-wide figure is kept: {alt:#}"
+    );
+    assert_eq!(r["decision"], "flag", "{id}: {r:#}");
+    assert!(
+        reasons(&r).contains(&"altered_original".to_owned()),
+        "{id}: {r:#}"
+    );
+    let case = db
+        .registry()
+        .get_case(r["case_id"].as_str().expect("id"))
+        .expect("case");
+    assert_eq!(case.state, truecopy_domain::CaseState::Flagged, "{id}");
 }
 
 #[test]
