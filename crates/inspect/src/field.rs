@@ -51,11 +51,13 @@ pub const WHITER: f32 = 4.0;
 /// The ring above and below the line, in line heights from its box.
 const RING_IN: f32 = 0.7;
 const RING_OUT: f32 = 1.5;
-/// On an A4 page's tinted paper ([`page_lines_verdict`]): chroma levels by which a patch's
-/// paper is less coloured than the paper above and below the line (both sides), and grey levels
-/// by which it may be darker than either (fluid is white, not grey).
-pub const BLEACHED: f32 = 10.0;
-const BLEACHED_DARKER_MAX: f32 = 3.0;
+/// On an A4 page's tinted paper ([`page_lines_verdict`]): how far a patch's paper's tint is from
+/// the paper's above and below the line (both sides), in opponent colour levels (the distance
+/// between the medians of R − G and (R + G)/2 − B), and grey levels by which it may be darker
+/// than either (fluid is a white of its own; a shadow, a fold or dirt is darker and grey; the
+/// specimens' fluid on white paper is up to 4 levels darker than it).
+pub const TINT_SHIFT: f32 = 8.0;
+const TINT_DARKER_MAX: f32 = 6.0;
 /// Halo paper (in line heights squared) a word needs to be judged on its own, and a run to be a
 /// patch.
 const WORD_MIN: f32 = 0.1;
@@ -67,7 +69,7 @@ const MIN_HALO_A4: f32 = 0.2;
 /// around a line, so [`page_lines_verdict`] does not judge it. Measured 2026-12-07 on 288
 /// specimen pages (seeds 21–36, 10,048 lines): 31 boxes above 2.5× their page's median
 /// (2.6–10.8×), every one of them such a reading ("@", "X)", "—————", a signature beside a
-/// name); the 10.8× one, an emblem, was the only line sign on an altered birth certificate.
+/// name); the 10.8× one, an emblem, gave a birth certificate a line sign away from its patch.
 const TALL_LINE: f32 = 2.5;
 
 /// A correction patch found on a field line.
@@ -78,9 +80,9 @@ pub struct LinePatch {
     pub words: usize,
     /// Its paper's light level minus the ring's, grey levels.
     pub whiter: f32,
-    /// The ring's paper chroma minus its paper's (the lesser side), judged on A4 pages only
-    /// (0 on a card).
-    pub bleached: f32,
+    /// How far its paper's tint is from the ring's (opponent colour levels, the lesser side),
+    /// judged on A4 pages only (0 on a card).
+    pub tint_shift: f32,
     /// Its paper's share on the pattern over the ring's.
     pub pattern: f32,
 }
@@ -91,16 +93,16 @@ struct Word {
     x1: usize,
     n: usize,
     whiter: f32,
-    bleached: f32,
+    tint_shift: f32,
     pattern: f32,
 }
 
 /// What makes a word's paper a patch: on a card, lighter than the paper around the line; on a
-/// tinted A4 page, also less coloured.
+/// tinted A4 page, also of another tint.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Sign {
     Lighter,
-    LighterOrBleached,
+    LighterOrTinted,
 }
 
 /// Judge each line (`[x0, y0, x1, y1]` in `img`'s px) for a correction patch over part of it.
@@ -145,22 +147,36 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
         }
         f32::from(hist_percentile(&hist, LIGHT_Q))
     };
-    // The median chroma and grey of the paper off the pattern's lines.
-    let tint = |b: Bx| -> (usize, f32, f32) {
-        let (mut hc, mut hg, mut n) = ([0u64; 256], [0u64; 256], 0usize);
+    // The paper's tint off the pattern's lines, from the scan's own pixels (each working px the
+    // mean of its block): px judged, median R − G, median (R + G)/2 − B, median grey.
+    let tint = |b: Bx| -> Tint {
+        let (mut ra, mut rb, mut hg) = (Vec::new(), Vec::new(), [0u64; 256]);
+        let (raw, stride, k) = (img.as_raw(), img.width() as usize * 3, (f * f) as i32);
         for y in b.2..b.3.min(c.h) {
             for x in b.0..b.1.min(c.w) {
                 let i = y * c.w + x;
-                if paper[i] && !pattern[i] {
-                    hc[c.chroma[i] as usize] += 1;
-                    hg[c.grey[i] as usize] += 1;
-                    n += 1;
+                if !paper[i] || pattern[i] {
+                    continue;
                 }
+                let mut rgb = [0i32; 3];
+                for dy in 0..f {
+                    let start = ((cy0 + y) * f + dy) * stride + (cx0 + x) * f * 3;
+                    for p in raw[start..start + f * 3].chunks_exact(3) {
+                        for (s, &v) in rgb.iter_mut().zip(p) {
+                            *s += i32::from(v);
+                        }
+                    }
+                }
+                let [r, g, bl] = rgb.map(|v| v / k);
+                ra.push(r - g);
+                rb.push((r + g) / 2 - bl);
+                hg[c.grey[i] as usize] += 1;
             }
         }
         (
-            n,
-            f32::from(hist_percentile(&hc, 0.5)),
+            ra.len(),
+            median(&mut ra),
+            median(&mut rb),
             f32::from(hist_percentile(&hg, 0.5)),
         )
     };
@@ -193,8 +209,12 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
         else {
             continue;
         };
-        let bleached = if sign == Sign::LighterOrBleached {
-            bleached_by(tint(halo), [above, below].map(tint), area * WORD_MIN / 2.0)
+        // Red print's blurred edges tint the paper between its letters (retyping is black or
+        // blue): its tint is not judged.
+        let tint_shift = if sign == Sign::LighterOrTinted
+            && !flat::red_print(&c, (wx0, wx1 + 1), (ly0, ly1 + 1))
+        {
+            shifted_by(tint(halo), [above, below].map(tint), area * WORD_MIN / 2.0)
         } else {
             0.0
         };
@@ -203,7 +223,7 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
             x1: wx1 + cx0,
             n: hn,
             whiter: light(halo) - ring,
-            bleached,
+            tint_shift,
             pattern: hp as f32 / hn.max(1) as f32 / rp,
         });
     }
@@ -211,7 +231,7 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
 
     let min_halo = match sign {
         Sign::Lighter => MIN_HALO,
-        Sign::LighterOrBleached => MIN_HALO_A4,
+        Sign::LighterOrTinted => MIN_HALO_A4,
     };
     let mut best: Option<Best> = None;
     let mut run: Vec<Word> = Vec::new();
@@ -221,8 +241,8 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
             let nf = n as f32;
             let whiter = run.iter().map(|w| w.whiter * w.n as f32).sum::<f32>() / nf;
             let pattern = run.iter().map(|w| w.pattern * w.n as f32).sum::<f32>() / nf;
-            let bleached = run.iter().map(|w| w.bleached * w.n as f32).sum::<f32>() / nf;
-            let strength = (whiter / WHITER).max(bleached / BLEACHED);
+            let tint_shift = run.iter().map(|w| w.tint_shift * w.n as f32).sum::<f32>() / nf;
+            let strength = (whiter / WHITER).max(tint_shift / TINT_SHIFT);
             if strength >= 1.0 && best.is_none_or(|b| strength > b.strength) {
                 let px = |v: usize| u32::try_from(v * f).unwrap_or(u32::MAX);
                 best = Some(Best {
@@ -236,7 +256,7 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
                         ],
                         words: run.len(),
                         whiter,
-                        bleached,
+                        tint_shift,
                         pattern,
                     },
                 });
@@ -248,7 +268,7 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
         if (w.n as f32) < area * WORD_MIN {
             continue;
         }
-        if w.whiter >= WHITER || w.bleached >= BLEACHED {
+        if w.whiter >= WHITER || w.tint_shift >= TINT_SHIFT {
             run.push(w);
         } else {
             close(&mut run);
@@ -258,26 +278,38 @@ fn line_patch(img: &RgbImage, factor: u32, rect: [u32; 4], sign: Sign) -> Option
     best.map(|b| b.patch)
 }
 
-/// How much less coloured a halo's paper is than its ring's (each `(paper px, median chroma,
-/// median grey)` off the pattern's lines): the lesser of the sides with at least `min` px, a
-/// side the halo is more than [`BLEACHED_DARKER_MAX`] darker than counting 0 (fluid is white,
-/// a shadow is grey); 0 when the halo has less than `min` px to measure.
-fn bleached_by(halo: (usize, f32, f32), ring: [(usize, f32, f32); 2], min: f32) -> f32 {
-    let (hn, hc, hg) = halo;
+/// A paper's tint: (px judged, median R − G, median (R + G)/2 − B, median grey).
+type Tint = (usize, f32, f32, f32);
+
+/// How far a halo's paper's tint is from its ring's, in opponent colour levels: the lesser of
+/// the sides with at least `min` px, a side the halo is more than [`TINT_DARKER_MAX`] darker
+/// than counting 0 (fluid is a white; a shadow, a fold or dirt is darker); 0 when the halo has
+/// less than `min` px to measure.
+fn shifted_by(halo: Tint, ring: [Tint; 2], min: f32) -> f32 {
+    let (hn, ha, hb, hg) = halo;
     if (hn as f32) < min {
         return 0.0;
     }
     ring.into_iter()
         .filter(|&(n, ..)| n as f32 >= min)
-        .map(|(_, rc, rg)| {
-            if rg - hg > BLEACHED_DARKER_MAX {
+        .map(|(_, ra, rb, rg)| {
+            if rg - hg > TINT_DARKER_MAX {
                 0.0
             } else {
-                rc - hc
+                (ra - ha).hypot(rb - hb)
             }
         })
         .reduce(f32::min)
         .unwrap_or(0.0)
+}
+
+/// The median of `v` (0 when empty), reordering it.
+fn median(v: &mut [i32]) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let m = v.len() / 2;
+    *v.select_nth_unstable(m).1 as f32
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -334,22 +366,28 @@ fn found_on<'a>(
 
 /// The `altered_original` sign of an A4 page's text lines (`(text, [x0, y0, x1, y1])` in
 /// `img`'s px, every line OCR read): on tinted, patterned paper, a run of words whose paper is
-/// lighter than the paper above and below the line by [`WHITER`] levels, or less coloured by
-/// [`BLEACHED`] chroma levels on both sides without being darker (white fluid on cream paper
-/// keeps its light level). `Unknown` naming each such line (its regions: the patches), never a
-/// refusal: measured on synthetic pages only; `None` when no line has one.
+/// lighter than the paper above and below the line by [`WHITER`] levels, or whose paper's tint
+/// is [`TINT_SHIFT`] levels off theirs on both sides without being much darker (white fluid on
+/// cream paper keeps its light level but not its tint; a yellowish fluid on pinkish paper keeps
+/// both its light and its chroma, not its hue). Words printed in red are not judged by tint.
+/// `Unknown` naming each such line (its regions: the patches), never a refusal: measured on
+/// synthetic pages only; `None` when no line has one.
 ///
-/// Measured 2026-12-07 on seeds 21–36 and 41–58 (`truecopy-specimens generate --types
-/// birth_certificate,diploma,decision --variants altered,valid --repeat 3 --today 2026-12-03`:
-/// 288 valid and 288 altered A4 pages; `field_lines` with `truecopy-ocr`'s line boxes): the
-/// light level alone found a patch on 10 altered pages and no valid one; with the chroma sign,
-/// per word, on 90 altered pages and no valid one (the nearest valid word: 9 levels, beside the
-/// red heading): 89 of the 96 altered diplomas (their cream paper) and one birth certificate,
-/// on its emblem read as a line — no longer judged ([`TALL_LINE`]). Birth certificates (white
-/// paper with a pink grid) and decisions (plain paper) give it nothing: the other detectors
-/// judge those. (A colour *shift* of the paper, its hue rather than its chroma, was tried on
-/// the birth certificates' fluid: its value words shift by 0–9 levels, valid words by up to 4
-/// on them and 5.7 on diplomas — no line between them.)
+/// Measured 2026-12-07 (`truecopy-specimens generate --types birth_certificate,diploma,decision
+/// --variants altered,valid --repeat 3 --today 2026-12-03`; `field_lines` with `truecopy-ocr`'s
+/// line boxes), pages with a line sign, altered / valid:
+///
+/// | sign | seeds 21–36 (144 + 144) | seeds 41–58 (162 + 162) |
+/// |---|---|---|
+/// | or ≥ 10 chroma levels less coloured | 43 / 0 (diplomas 43 of 48) | 52 / 0 (diplomas 52 of 54) |
+/// | or a tint ≥ 8 off (this) | 52 / 0 (diplomas 47, birth certificates 5) | 60 / 0 (54, 6) |
+///
+/// The tint's threshold was drawn on seeds 21–36, where no valid page had a line at 6 or more;
+/// on 41–58 one valid diploma had two, at 8 and 10 — its red heading and its red serial number,
+/// hence the rule on red print (the flat detector's, [`flat`]), after which no valid page of
+/// either set has a line at 6. Birth certificates (white paper with a pink grid; their fluid
+/// is often the paper's own white) are found on 11 of 102; decisions (plain paper) are not
+/// judged: the other detectors judge those.
 pub fn page_lines_verdict(img: &RgbImage, lines: &[(&str, [u32; 4])]) -> Option<Verdict> {
     let mut heights: Vec<u32> = lines
         .iter()
@@ -362,7 +400,7 @@ pub fn page_lines_verdict(img: &RgbImage, lines: &[(&str, [u32; 4])]) -> Option<
         .copied()
         .filter(|(_, r)| (r[3].saturating_sub(r[1]) + 1) as f32 <= median * TALL_LINE)
         .collect();
-    let found = found_on(img, &text_lines, Sign::LighterOrBleached);
+    let found = found_on(img, &text_lines, Sign::LighterOrTinted);
     if found.is_empty() {
         return None;
     }
@@ -372,11 +410,11 @@ pub fn page_lines_verdict(img: &RgbImage, lines: &[(&str, [u32; 4])]) -> Option<
             let [x0, y0, x1, y1] = p.rect;
             let text: String = text.chars().take(48).collect();
             format!(
-                "line \"{text}\", {}×{} px at ({x0}, {y0}) (scan px): paper {:+.0} grey levels lighter and {:.0} chroma levels less coloured than the paper above and below it (patch: ≥ {WHITER:+.0} lighter or ≥ {BLEACHED:.0} less coloured)",
+                "line \"{text}\", {}×{} px at ({x0}, {y0}) (scan px): paper {:+.0} grey levels and its tint {:.0} levels off the paper above and below it (patch: ≥ {WHITER:+.0} levels or a tint ≥ {TINT_SHIFT:.0} off)",
                 x1 - x0,
                 y1 - y0,
                 p.whiter,
-                p.bleached
+                p.tint_shift
             )
         })
         .collect();
@@ -497,6 +535,21 @@ mod tests {
         assert!(page_lines_verdict(&printed(cream, grid, None), &lines).is_none());
         let grey = Rgb([226, 226, 224]);
         assert!(page_lines_verdict(&printed(cream, grid, Some(grey)), &lines).is_none());
+    }
+
+    #[test]
+    fn fluid_of_another_white_on_pinkish_paper_is_found_by_its_tint() {
+        // Pinkish white paper with a pink grid; the fluid a yellowish white, as coloured (chroma
+        // 11 against 8) and nearly as light (−3 grey levels): only its hue differs.
+        let (paper, grid) = (Rgb([252, 246, 244]), Rgb([236, 214, 218]));
+        let fluid = Rgb([244, 247, 236]);
+        let lines: Vec<(&str, [u32; 4])> = ["a", "b", "c"].into_iter().zip(LINES).collect();
+        let v = page_lines_verdict(&printed(paper, grid, Some(fluid)), &lines)
+            .expect("the middle line's value is on fluid");
+        assert_eq!(v.finding, Finding::Unknown, "{}", v.detail);
+        assert_eq!(v.regions.len(), 1, "{}", v.detail);
+        assert!(v.detail.contains("line \"b\""), "{}", v.detail);
+        assert!(page_lines_verdict(&printed(paper, grid, None), &lines).is_none());
     }
 
     #[test]

@@ -220,7 +220,7 @@ pub(crate) fn paper_mask(w: &Work) -> (Vec<bool>, Vec<bool>) {
 /// 2026-12-07 on 288 valid A4 specimen pages: two diplomas' red headings were refused as flat
 /// patches (score 0.61 and 0.72) without this rule; with it none, and no altered page less
 /// caught.
-fn red_print(w: &Work, (x0, x1): (usize, usize), (y0, y1): (usize, usize)) -> bool {
+pub(crate) fn red_print(w: &Work, (x0, x1): (usize, usize), (y0, y1): (usize, usize)) -> bool {
     let (mut ink, mut red) = (0usize, 0usize);
     for y in y0..y1.min(w.h) {
         for x in x0..x1.min(w.w) {
