@@ -376,6 +376,7 @@ impl Pipeline {
             Vec::new()
         };
         compare_date_words(&mut checks, &fields, document_type);
+        compare_birth_and_registration(&mut checks, &fields, document_type);
         timings.insert("checks".to_owned(), ms(t));
 
         // 4. The face.
@@ -833,14 +834,48 @@ pub fn compare_date_words(
     if d == w {
         return;
     }
-    let why = format!(
-        "date of birth in figures {figures} but in words \"{words}\" ({w}): compare them on the page"
+    refer_alteration(
+        checks,
+        format!(
+            "date of birth in figures {figures} but in words \"{words}\" ({w}): compare them on the page"
+        ),
     );
+}
+
+/// A birth is registered on or after the day it happened. A birth certificate whose
+/// registration date reads earlier than its date of birth has one of the two retyped (or
+/// misread): `altered_original` becomes at least `unknown` and an officer compares them on the
+/// page. Never a refusal on its own: an OCR slip in a digit looks the same.
+pub fn compare_birth_and_registration(
+    checks: &mut [Check],
+    fields: &BTreeMap<String, String>,
+    t: DocumentType,
+) {
+    if t != DocumentType::BirthCertificate {
+        return;
+    }
+    let date = |k: &str| fields.get(k).and_then(|v| cccd::parse_iso_date(v));
+    let (Some(born), Some(registered)) = (date("date_of_birth"), date("registration_date")) else {
+        return;
+    };
+    if registered >= born {
+        return;
+    }
+    refer_alteration(
+        checks,
+        format!(
+            "registered {registered} before the date of birth {born}: one of the two dates retyped or misread, compare them on the page"
+        ),
+    );
+}
+
+/// Makes `altered_original` at least `unknown` for `why`: a fail or an unknown keeps its own
+/// finding beside it.
+fn refer_alteration(checks: &mut [Check], why: String) {
     if let Some(c) = checks
         .iter_mut()
         .find(|c| c.code == CheckCode::AlteredOriginal)
     {
-        // A fail or an unknown keeps its own finding beside this one.
         c.detail = if matches!(c.status, CheckStatus::Fail | CheckStatus::Unknown) {
             format!("{}; {why}", c.detail)
         } else {
@@ -965,6 +1000,48 @@ mod tests {
                 Decision::Flag,
                 "{t}"
             );
+        }
+    }
+
+    #[test]
+    fn a_birth_registered_before_it_happened_goes_to_an_officer() {
+        let dates = |born: &str, registered: &str| -> BTreeMap<String, String> {
+            [("date_of_birth", born), ("registration_date", registered)]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        };
+        // Registered the same day or later (late registration is lawful): nothing changes.
+        for registered in ["2023-04-27", "2023-06-03", "2031-01-01"] {
+            let mut c = with(CheckStatus::Pass, CheckStatus::Pass);
+            compare_birth_and_registration(
+                &mut c,
+                &dates("2023-04-27", registered),
+                DocumentType::BirthCertificate,
+            );
+            assert_eq!(c[0].status, CheckStatus::Pass, "{registered}");
+        }
+        // s84-birth-altered-2 (2026-12-07): born "2024-04-27", registered 2023-06-03.
+        let mut c = with(CheckStatus::Pass, CheckStatus::Pass);
+        let f = dates("2024-04-27", "2023-06-03");
+        compare_birth_and_registration(&mut c, &f, DocumentType::BirthCertificate);
+        assert_eq!(c[0].status, CheckStatus::Unknown);
+        assert!(c[0].detail.contains("2023-06-03") && c[0].detail.contains("2024-04-27"));
+        assert_eq!(truecopy_domain::route(&c, false).0, Decision::Flag);
+        // A refusal stays one; another type, or a date unread, is not compared.
+        let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+        compare_birth_and_registration(&mut c, &f, DocumentType::BirthCertificate);
+        assert_eq!(c[0].status, CheckStatus::Fail);
+        assert!(c[0].detail.starts_with("patch; "));
+        let mut unread = f.clone();
+        unread.remove("date_of_birth");
+        for (f, t) in [
+            (f, DocumentType::Diploma),
+            (unread, DocumentType::BirthCertificate),
+        ] {
+            let mut c = with(CheckStatus::Pass, CheckStatus::Pass);
+            compare_birth_and_registration(&mut c, &f, t);
+            assert_eq!(c[0].status, CheckStatus::Pass);
         }
     }
 

@@ -201,6 +201,25 @@ fn a_diploma_retyped_on_white_fluid_goes_to_an_officer_by_its_line() {
 }
 
 #[test]
+fn a_birth_certificate_registered_before_the_birth_it_records_goes_to_an_officer() {
+    // s84-birth-altered-2 (`scripts/score.py` on seeds 81–88, 2026-12-07): the date of birth
+    // retyped a year later, after the registration date; the line in words, which would
+    // contradict it, reads as garbage, and the page passed every image check: it was issued.
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let (id, r) = altered_case(&k, 84, DocType::BirthCertificate, 1);
+    let alt = check_of(&r, "altered_original");
+    assert_eq!(alt["status"], "unknown", "{id}: {alt:#}");
+    assert!(
+        alt["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("before the date of birth")),
+        "{id}: {alt:#}"
+    );
+    assert_eq!(r["decision"], "flag", "{id}: {r:#}");
+}
+
+#[test]
 fn a_card_field_ocr_cannot_read_is_not_taken_to_agree_with_the_mrz() {
     // s72-cccd-altered-1 (2026-12-07): its expiry date retyped in a font OCR does not read;
     // the card was issued, the unread date never compared with the MRZ's. An officer compares.
