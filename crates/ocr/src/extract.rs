@@ -255,6 +255,69 @@ pub(crate) fn card_field_lines(front: &[Line], f: &Fields) -> BTreeMap<&'static 
     out
 }
 
+/// Birth certificate fields the form prints bold after a regular label on their own line, with
+/// the label keys they are found by (as [`birth_certificate`] finds them).
+pub(crate) const BC_BOLD_VALUES: [(&str, &[&str]); 5] = [
+    (
+        "full_name",
+        &[
+            "ho, chu dem, ten:",
+            "ho chu dem ten:",
+            "ho, chu dem, ten :",
+            "dem, ten:",
+            "dem ten:",
+        ],
+    ),
+    (
+        "date_of_birth",
+        &["ngay, thang, nam sinh", "thang, nam sinh"],
+    ),
+    ("mother_name", &["ten nguoi me"]),
+    ("father_name", &["ten nguoi cha"]),
+    (
+        "registration_date",
+        &["nam dang ky", "ngay, thang, nam dang"],
+    ),
+];
+
+/// For each field of `fields` (name, label keys): where its label and its value were read on
+/// the label's line, `(label, value)` boxes in the reading's px. The label is the line's words
+/// up to the first one holding a colon, the value every word after it; a line without a colon,
+/// or nothing after it, gives nothing.
+pub(crate) fn label_value_boxes(
+    lines: &[Line],
+    fields: &[(&'static str, &[&str])],
+) -> BTreeMap<&'static str, ([i32; 4], [i32; 4])> {
+    let union = |ws: &[crate::text::Word]| -> Option<[i32; 4]> {
+        let first = ws.first()?;
+        Some(
+            ws.iter()
+                .fold([first.x0, first.y0, first.x1, first.y1], |b, w| {
+                    [
+                        b[0].min(w.x0),
+                        b[1].min(w.y0),
+                        b[2].max(w.x1),
+                        b[3].max(w.y1),
+                    ]
+                }),
+        )
+    };
+    let mut out = BTreeMap::new();
+    for &(field, keys) in fields {
+        let Some(h) = find_label(lines, keys) else {
+            continue;
+        };
+        let words = &lines[h.line].words;
+        let Some(k) = words.iter().position(|w| w.text.contains(':')) else {
+            continue;
+        };
+        if let (Some(label), Some(value)) = (union(&words[..=k]), union(&words[k + 1..])) {
+            out.insert(field, (label, value));
+        }
+    }
+    out
+}
+
 pub(crate) fn citizen_id(front: &[Line], back: &[Line]) -> Fields {
     let mut f = Fields::new();
     // The 12-digit number: the digits after "Số / No." (look-alikes mapped), else any token of 12.
@@ -981,6 +1044,59 @@ mod tests {
         ] {
             assert_eq!(sex_of(read).as_deref(), want, "{read}");
         }
+    }
+
+    #[test]
+    fn a_bold_values_label_and_value_are_the_words_either_side_of_its_colon() {
+        let lines = [
+            Line::of_words(
+                &[
+                    ("Họ,", 100, 150),
+                    ("chữ", 160, 210),
+                    ("đệm,", 220, 280),
+                    ("tên:", 290, 340),
+                    ("LÊ", 360, 400),
+                    ("VĂN", 410, 480),
+                    ("AN", 490, 530),
+                ],
+                200,
+                240,
+            ),
+            Line::of_words(
+                &[
+                    ("Ngày,", 100, 170),
+                    ("tháng,", 180, 260),
+                    ("năm", 270, 320),
+                    ("sinh", 330, 380),
+                ],
+                300,
+                340,
+            ),
+            Line::of_words(
+                &[
+                    ("Họ,", 100, 150),
+                    ("chữ", 160, 210),
+                    ("đệm,", 220, 280),
+                    ("tên", 290, 340),
+                ],
+                400,
+                440,
+            ),
+            Line::of_words(
+                &[("tên", 100, 150), ("người", 160, 220), ("cha:", 230, 280)],
+                500,
+                540,
+            ),
+        ];
+        let boxes = label_value_boxes(&lines, &BC_BOLD_VALUES);
+        assert_eq!(
+            boxes.get("full_name"),
+            Some(&([100, 200, 340, 240], [360, 200, 530, 240]))
+        );
+        // No colon on the line (OCR lost it), or nothing after it: not split.
+        assert_eq!(boxes.get("date_of_birth"), None);
+        assert_eq!(boxes.get("father_name"), None);
+        assert_eq!(boxes.len(), 1, "{boxes:?}");
     }
 
     #[test]

@@ -104,6 +104,19 @@ pub struct Reading {
     /// Where every text line was read: per page, one box (`[x0, y0, x1, y1]` in that page's
     /// pixels) for each line of `page_text[page]`, in the same order.
     pub line_boxes: Vec<Vec<[u32; 4]>>,
+    /// Where the label and the value of some fields were read on one line: on a birth
+    /// certificate, the fields whose value the form prints bold after a regular label
+    /// (`full_name`, `date_of_birth`, `mother_name`, `father_name`, `registration_date`).
+    pub label_value_boxes: BTreeMap<String, LabelValueBox>,
+}
+
+/// A field's label and value on their line, as given: page index and `[x0, y0, x1, y1]` of each
+/// in that page's pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LabelValueBox {
+    pub page: usize,
+    pub label: [u32; 4],
+    pub value: [u32; 4],
 }
 
 /// A field's place on the scan as given: page index and `[x0, y0, x1, y1]` in that page's pixels.
@@ -387,6 +400,22 @@ impl OcrEngine {
                     .collect()
             })
             .collect();
+        let mut label_value_boxes = BTreeMap::new();
+        if document_type == DocumentType::BirthCertificate {
+            for (key, (label, value)) in
+                extract::label_value_boxes(&page_lines[0], &extract::BC_BOLD_VALUES)
+            {
+                let g = &prepared[0].geometry;
+                label_value_boxes.insert(
+                    key.to_owned(),
+                    LabelValueBox {
+                        page: 0,
+                        label: g.page_box(label),
+                        value: g.page_box(value),
+                    },
+                );
+            }
+        }
         Ok(Reading {
             document_type,
             fields,
@@ -397,6 +426,7 @@ impl OcrEngine {
             timings_ms: timings,
             field_boxes,
             line_boxes,
+            label_value_boxes,
         })
     }
 
