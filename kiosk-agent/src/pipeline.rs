@@ -270,6 +270,24 @@ impl Pipeline {
                 }
             }
         }
+        // A birth certificate's values the form prints bold, each against its label's weight.
+        if document_type == DocumentType::BirthCertificate
+            && let Some(r) = reading.as_ref()
+        {
+            for (k, insp) in inspections.iter_mut().enumerate() {
+                let values: Vec<(&str, [u32; 4], [u32; 4])> = r
+                    .label_value_boxes
+                    .iter()
+                    .filter(|(_, b)| b.page == k)
+                    .map(|(field, b)| (field.as_str(), b.label, b.value))
+                    .collect();
+                if let Some(v) =
+                    truecopy_inspect::bold_values_verdict(&session.pages[k].image, &values)
+                {
+                    add_page_line_signs(&mut insp.alteration, v);
+                }
+            }
+        }
         timings.insert("inspect".to_owned(), ms(t));
 
         let t = Instant::now();
@@ -716,8 +734,8 @@ pub fn add_line_patches(v: &mut truecopy_inspect::Verdict, lines: truecopy_inspe
     }
 }
 
-/// Joins an A4 page's line signs (an `Unknown` of [`truecopy_inspect::page_lines_verdict`]) to
-/// the page's own alteration verdict: a page-wide `Fail` stands (its detail gains theirs); a
+/// Joins an A4 page's line signs (an `Unknown` of [`truecopy_inspect::page_lines_verdict`] or
+/// of [`truecopy_inspect::bold_values_verdict`]) to the page's own alteration verdict: a page-wide `Fail` stands (its detail gains theirs); a
 /// `Pass` becomes their `Unknown`; an `Unknown` keeps its finding and gains their places.
 pub fn add_page_line_signs(v: &mut truecopy_inspect::Verdict, lines: truecopy_inspect::Verdict) {
     match v.finding {

@@ -220,6 +220,28 @@ fn a_birth_certificate_registered_before_the_birth_it_records_goes_to_an_officer
 }
 
 #[test]
+fn a_birth_certificate_value_retyped_in_regular_type_goes_to_an_officer() {
+    // s88-birth-altered-1 (`scripts/score.py` on seeds 81–88, 2026-12-07): the registration
+    // date retyped later, still after the birth, in a regular font where the form prints it
+    // bold; every image check passed and no date contradicts it: it was issued.
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let (id, r) = altered_case(&k, 88, DocType::BirthCertificate, 0);
+    let alt = check_of(&r, "altered_original");
+    assert_eq!(alt["status"], "unknown", "{id}: {alt:#}");
+    let detail = alt["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("printed lighter") && detail.contains("registration_date"),
+        "{id}: {alt:#}"
+    );
+    // The other values keep the form's bold: only the retyped one is named.
+    for other in ["full_name", "date_of_birth", "father_name", "mother_name"] {
+        assert!(!detail.contains(&format!("{other},")), "{id}: {alt:#}");
+    }
+    assert_eq!(r["decision"], "flag", "{id}: {r:#}");
+}
+
+#[test]
 fn a_card_field_ocr_cannot_read_is_not_taken_to_agree_with_the_mrz() {
     // s72-cccd-altered-1 (2026-12-07): its expiry date retyped in a font OCR does not read;
     // the card was issued, the unread date never compared with the MRZ's. An officer compares.

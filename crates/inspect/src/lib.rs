@@ -24,6 +24,7 @@ mod flat;
 mod quality;
 mod raster;
 mod stamp;
+mod stroke;
 /// Synthetic scans for tests and benchmarks (no fonts; deterministic).
 pub mod synth;
 
@@ -31,6 +32,7 @@ pub mod synth;
 pub use field::{LinePatch, line_patches, lines_verdict, page_lines_verdict};
 pub use flat::REFUSE as FLAT_REFUSE;
 pub use stamp::stamp_text_says_copy;
+pub use stroke::{BOLD_VALUE_MIN, bold_values_verdict, stroke_widths};
 
 /// What the scanned page is a side or page of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
