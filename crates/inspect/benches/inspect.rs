@@ -1,12 +1,15 @@
 //! `cargo bench -p truecopy-inspect`: p50/p99 of `inspect_page` on synthetic scans (an A4 page at
 //! 300 dpi, a card at 600 dpi), and on every `*.jpg` under `$INSPECT_BENCH_DIR` when set
 //! (decoding excluded); and, beside them, of `line_patches` over five value lines of the card and
-//! of `page_lines_verdict` over 35 text lines of the A4 page (as many as a certificate has).
+//! of `page_lines_verdict` over 35 text lines of the A4 page (as many as a certificate has) and of
+//! `bold_values_verdict` over five label/value pairs on it.
 
 use std::time::Instant;
 
 use truecopy_inspect::synth::{Defect, Spec, scan};
-use truecopy_inspect::{PageKind, inspect_page, line_patches, page_lines_verdict};
+use truecopy_inspect::{
+    PageKind, bold_values_verdict, inspect_page, line_patches, page_lines_verdict,
+};
 
 fn main() {
     let mut sets: Vec<(String, image::RgbImage, PageKind)> = vec![
@@ -80,13 +83,9 @@ fn main() {
         let lines: Vec<[u32; 4]> = (0..5)
             .map(|k| [600, 640 + k * 110, 1800, 700 + k * 110])
             .collect();
-        let mut t = Vec::new();
-        for _ in 0..25 {
-            let s = Instant::now();
+        let t = timed(|| {
             std::hint::black_box(line_patches(std::hint::black_box(card), &lines));
-            t.push(s.elapsed().as_secs_f64() * 1e3);
-        }
-        t.sort_by(f64::total_cmp);
+        });
         println!(
             "card 600 dpi   line_patches over {} value lines: p50 {:.1} ms, p99 {:.1} ms (beside inspect_page above)",
             lines.len(),
@@ -99,16 +98,28 @@ fn main() {
         let lines: Vec<(&str, [u32; 4])> = (0..35)
             .map(|k| ("text", [250, 300 + k * 85, 2200, 350 + k * 85]))
             .collect();
-        let mut t = Vec::new();
-        for _ in 0..25 {
-            let s = Instant::now();
+        let t = timed(|| {
             std::hint::black_box(page_lines_verdict(std::hint::black_box(page), &lines));
-            t.push(s.elapsed().as_secs_f64() * 1e3);
-        }
-        t.sort_by(f64::total_cmp);
+        });
         println!(
             "A4 300 dpi     page_lines_verdict over {} text lines: p50 {:.1} ms, p99 {:.1} ms (beside inspect_page above)",
             lines.len(),
+            pct(&t, 0.5),
+            pct(&t, 0.99)
+        );
+        // A birth certificate's five bold values, each after its label on its own line.
+        let values: Vec<(&str, [u32; 4], [u32; 4])> = (0..5)
+            .map(|k| {
+                let y = 300 + k * 170;
+                ("value", [250, y, 900, y + 50], [950, y, 2200, y + 50])
+            })
+            .collect();
+        let t = timed(|| {
+            std::hint::black_box(bold_values_verdict(std::hint::black_box(page), &values));
+        });
+        println!(
+            "A4 300 dpi     bold_values_verdict over {} label/value pairs: p50 {:.2} ms, p99 {:.2} ms (beside inspect_page above)",
+            values.len(),
             pct(&t, 0.5),
             pct(&t, 0.99)
         );
@@ -121,6 +132,19 @@ fn main() {
         pct(&all, 0.5),
         pct(&all, 0.99)
     );
+}
+
+/// 25 runs of `f`, ms each, sorted.
+fn timed(mut f: impl FnMut()) -> Vec<f64> {
+    let mut t: Vec<f64> = (0..25)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t
 }
 
 fn pct(t: &[f64], q: f64) -> f64 {
