@@ -51,6 +51,9 @@ fn year(t: &[&str]) -> Option<u32> {
     }
     let mut y = unit(th).filter(|&u| u > 0)? * 1000;
     let rest = match rest {
+        // "không trăm" (no hundreds) is only ever said before the tens or units: words ending
+        // on it were cut off (a wrapped line OCR did not read), not the year 2000.
+        ["không", "trăm"] => return None,
         [h, "trăm", rest @ ..] => {
             y += unit(h)? * 100;
             rest
@@ -148,6 +151,8 @@ mod tests {
             "Ngày ba mươi tháng hai năm hai nghìn",
             // A garbled number.
             "Ngày mười mươi tháng ba năm một nghìn chín trăm",
+            // Cut off after "không trăm" (its wrapped rest unread): not the year 2000.
+            "Ngày hai tháng mười hai năm hai nghìn không trăm",
             "Ngày mười chín tháng mười ba năm hai nghìn",
             // No year.
             "Ngày mười chín tháng ba năm",
