@@ -735,8 +735,9 @@ pub fn add_line_patches(v: &mut truecopy_inspect::Verdict, lines: truecopy_inspe
 }
 
 /// Joins an A4 page's line signs (an `Unknown` of [`truecopy_inspect::page_lines_verdict`] or
-/// of [`truecopy_inspect::bold_values_verdict`]) to the page's own alteration verdict: a page-wide `Fail` stands (its detail gains theirs); a
-/// `Pass` becomes their `Unknown`; an `Unknown` keeps its finding and gains their places.
+/// of [`truecopy_inspect::bold_values_verdict`]) to the page's own alteration verdict: a
+/// page-wide `Fail` stands (its detail gains theirs); a `Pass` becomes their `Unknown`; an
+/// `Unknown` keeps its finding and gains their places.
 pub fn add_page_line_signs(v: &mut truecopy_inspect::Verdict, lines: truecopy_inspect::Verdict) {
     match v.finding {
         Finding::Pass => {

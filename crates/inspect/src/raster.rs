@@ -104,7 +104,7 @@ impl Work {
                 let g = (a[1] / area) as i32;
                 let b = (a[2] / area) as i32;
                 let i = y * w + x;
-                grey[i] = ((299 * r + 587 * g + 114 * b + 500) / 1000) as u8;
+                grey[i] = luma(r, g, b);
                 let mx = r.max(g).max(b);
                 let mn = r.min(g).min(b);
                 let c = (mx - mn) as u8;
@@ -128,6 +128,12 @@ impl Work {
     pub fn g(&self, x: usize, y: usize) -> u8 {
         self.grey[y * self.w + x]
     }
+}
+
+/// Luma (Rec. 601) of an RGB pixel, 0..=255.
+#[inline]
+pub(crate) fn luma(r: i32, g: i32, b: i32) -> u8 {
+    ((299 * r + 587 * g + 114 * b + 500) / 1000) as u8
 }
 
 fn classify_hue(r: i32, g: i32, b: i32, mx: i32, mn: i32) -> Hue {

@@ -31,8 +31,8 @@ pub fn stroke_widths(img: &RgbImage, label: [u32; 4], value: [u32; 4]) -> Option
         let mut out = Vec::with_capacity(w * (y1 - y0) as usize);
         for y in y0..y1 {
             for x in x0..x1 {
-                let [r, g, b] = img.get_pixel(x, y).0.map(u32::from);
-                out.push(((299 * r + 587 * g + 114 * b + 500) / 1000) as u8);
+                let [r, g, b] = img.get_pixel(x, y).0.map(i32::from);
+                out.push(crate::raster::luma(r, g, b));
             }
         }
         Some((w, out))
