@@ -280,10 +280,40 @@ pub(crate) const BC_BOLD_VALUES: [(&str, &[&str]); 5] = [
     ),
 ];
 
+/// Characters a form prints as a fill line after a value ("14/07/1986.........."), which OCR
+/// reads as words or glues to the value's last word.
+const LEADER: [char; 4] = ['.', '…', '_', '·'];
+
+/// The value's words after a label's colon, up to where the form's fill line starts: a word of
+/// leader characters only ends the value; a word with leader characters glued to its end is
+/// kept, its box cut to its share of characters before them (digits and letters are wider than
+/// dots, so the cut falls on or before the leader: it never takes the leader's ink in).
+fn value_words(words: &[crate::text::Word]) -> Vec<crate::text::Word> {
+    let mut out = Vec::new();
+    for w in words {
+        let chars: Vec<char> = w.text.chars().collect();
+        let core = chars
+            .iter()
+            .rposition(|c| !LEADER.contains(c))
+            .map_or(0, |i| i + 1);
+        if !chars[..core].iter().any(|c| c.is_alphanumeric()) {
+            break;
+        }
+        let mut kept = w.clone();
+        if core < chars.len() {
+            kept.x1 = w.x0 + ((w.x1 - w.x0) as i64 * core as i64 / chars.len() as i64) as i32;
+            out.push(kept);
+            break;
+        }
+        out.push(kept);
+    }
+    out
+}
+
 /// For each field of `fields` (name, label keys): where its label and its value were read on
 /// the label's line, `(label, value)` boxes in the reading's px. The label is the line's words
-/// up to the first one holding a colon, the value every word after it; a line without a colon,
-/// or nothing after it, gives nothing.
+/// up to the first one holding a colon, the value the words after it up to the form's fill
+/// line (`value_words`); a line without a colon, or no value after it, gives nothing.
 pub(crate) fn label_value_boxes(
     lines: &[Line],
     fields: &[(&'static str, &[&str])],
@@ -311,7 +341,8 @@ pub(crate) fn label_value_boxes(
         let Some(k) = words.iter().position(|w| w.text.contains(':')) else {
             continue;
         };
-        if let (Some(label), Some(value)) = (union(&words[..=k]), union(&words[k + 1..])) {
+        let value = value_words(&words[k + 1..]);
+        if let (Some(label), Some(value)) = (union(&words[..=k]), union(&value)) {
             out.insert(field, (label, value));
         }
     }
@@ -1083,9 +1114,41 @@ mod tests {
                 440,
             ),
             Line::of_words(
-                &[("tên", 100, 150), ("người", 160, 220), ("cha:", 230, 280)],
+                &[
+                    ("tên", 100, 150),
+                    ("người", 160, 220),
+                    ("cha:", 230, 280),
+                    ("_....", 290, 360),
+                ],
                 500,
                 540,
+            ),
+            // The form's dotted fill line after the value, read as words or glued to the value.
+            Line::of_words(
+                &[
+                    ("tên", 100, 150),
+                    ("người", 160, 220),
+                    ("mẹ:", 230, 280),
+                    ("TRẦN", 300, 380),
+                    ("THỦY", 390, 470),
+                    ("..........", 480, 600),
+                    ("(ghi", 610, 660),
+                ],
+                600,
+                640,
+            ),
+            Line::of_words(
+                &[
+                    ("Ngày,", 100, 170),
+                    ("tháng,", 180, 260),
+                    ("năm", 270, 320),
+                    ("đăng", 330, 380),
+                    ("ký:", 390, 430),
+                    ("10/09/1986..........", 450, 850),
+                    ("........", 870, 990),
+                ],
+                700,
+                740,
             ),
         ];
         let boxes = label_value_boxes(&lines, &BC_BOLD_VALUES);
@@ -1093,10 +1156,20 @@ mod tests {
             boxes.get("full_name"),
             Some(&([100, 200, 340, 240], [360, 200, 530, 240]))
         );
-        // No colon on the line (OCR lost it), or nothing after it: not split.
+        // The value ends where the fill line starts; a word of dots glued to the value is cut
+        // to the share of its characters before them (10 of 20 → half its width).
+        assert_eq!(
+            boxes.get("mother_name"),
+            Some(&([100, 600, 280, 640], [300, 600, 470, 640]))
+        );
+        assert_eq!(
+            boxes.get("registration_date"),
+            Some(&([100, 700, 430, 740], [450, 700, 650, 740]))
+        );
+        // No colon on the line (OCR lost it), or nothing after it but the fill line: not split.
         assert_eq!(boxes.get("date_of_birth"), None);
         assert_eq!(boxes.get("father_name"), None);
-        assert_eq!(boxes.len(), 1, "{boxes:?}");
+        assert_eq!(boxes.len(), 3, "{boxes:?}");
     }
 
     #[test]
