@@ -231,32 +231,41 @@ fn averaged(v: &[f32]) -> Vec<f32> {
     out
 }
 
-/// A 720×960 camera frame of `img` zoomed so that `face` fills `share` of the frame's height
-/// (a citizen standing nearer or farther), or `None` when the photo is too small for it.
-fn zoomed_frame(img: &image::RgbImage, face: &DetectedFace, share: f32) -> Option<image::RgbImage> {
-    let fh = face.bbox[3] - face.bbox[1];
-    let wh = fh / share;
-    let ww = wh * 0.75;
-    let (iw, ih) = (img.width() as f32, img.height() as f32);
-    if ww > iw || wh > ih {
-        return None;
+/// Shares of the frame's height the largest face is zoomed to: a citizen far from the camera to
+/// one leaning in (at 0.75 the box × 2.7 the liveness model reads is far larger than the frame).
+const ZOOMS: [f32; 4] = [0.30, 0.45, 0.60, 0.75];
+
+/// The liveness of `face` on `img` zoomed to each of [`ZOOMS`], one printed row per zoom.
+fn zoomed_scores(
+    engine: &mut FaceEngine,
+    img: &image::RgbImage,
+    face: &DetectedFace,
+    label: &str,
+) -> Vec<Vec<f32>> {
+    let mut out = Vec::new();
+    for share in ZOOMS {
+        let Some(z) = common::zoomed_frame(img, face, share) else {
+            continue;
+        };
+        let Some(zf) = engine
+            .detect(&z)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .next()
+        else {
+            println!("  {label:<23} zoom {share:.2} no face");
+            continue;
+        };
+        let s = score(engine, &z, &zf);
+        let row: String = s.iter().map(|v| format!(" {v:>9.3}")).collect();
+        println!("  {label:<23} zoom {share:.2}{:>10}{row}", "");
+        out.push(s);
     }
-    let cx = (face.bbox[0] + face.bbox[2]) / 2.0;
-    let cy = (face.bbox[1] + face.bbox[3]) / 2.0;
-    let x0 = (cx - ww / 2.0).clamp(0.0, iw - ww);
-    let y0 = (cy - wh * 0.4).clamp(0.0, ih - wh);
-    let crop =
-        image::imageops::crop_imm(img, x0 as u32, y0 as u32, ww as u32, wh as u32).to_image();
-    Some(image::imageops::resize(
-        &crop,
-        720,
-        960,
-        image::imageops::FilterType::Triangle,
-    ))
+    out
 }
 
 /// Liveness of every face on the photos in `dir` (720×960 frames, and the same photos zoomed so
-/// the largest face fills 30, 45 and 60 % of the frame height) and of a synthetic card scan of
+/// the largest face fills each of [`ZOOMS`] of the frame height) and of a synthetic card scan of
 /// each (made from its largest face), with every view and ensemble, side by side.
 fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -279,8 +288,8 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
     );
     let header: String = COLUMNS.iter().map(|c| format!(" {c:>9}")).collect();
     println!("  {:<28} {:>4} {:>9}{header}", "photo", "face", "box px");
-    let (mut largest, mut all, mut zoomed, mut cards) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut largest, mut all, mut zoomed, mut cards, mut close_cards) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut sources: Vec<(String, image::RgbImage)> = Vec::new();
     let row = |s: &[f32]| -> String { s.iter().map(|v| format!(" {v:>9.3}")).collect() };
     for f in &files {
@@ -317,23 +326,7 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
             .into_iter()
             .next()
         {
-            for share in [0.30, 0.45, 0.60] {
-                let Some(z) = zoomed_frame(&full, &face, share) else {
-                    continue;
-                };
-                let Some(zf) = engine
-                    .detect(&z)
-                    .unwrap_or_else(|e| panic!("{e}"))
-                    .into_iter()
-                    .next()
-                else {
-                    println!("  {name:<23} zoom {share:.2} no face");
-                    continue;
-                };
-                let s = score(engine, &z, &zf);
-                println!("  {name:<23} zoom {share:.2}{:>10}{}", "", row(&s));
-                zoomed.push(s);
-            }
+            zoomed.extend(zoomed_scores(engine, &full, &face, &name));
         }
         sources.push((name, full));
     }
@@ -360,6 +353,9 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
         let s = score(engine, &card, &cf);
         println!("  card {name:<23} {:>14}{}", "", row(&s));
         cards.push(s);
+        // The card held up close to the camera: its portrait fills the frame as a citizen's
+        // face does when they stand near (a print presented to the camera).
+        close_cards.extend(zoomed_scores(engine, &card, &cf, &format!("card {name}")));
     }
     println!(
         "\n# liveness distributions; 'ranked' = share of (genuine face, card) pairs where the \
@@ -370,22 +366,26 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
         ("every detected face", &all),
         ("zoomed largest face", &zoomed),
         ("synthetic card scans", &cards),
+        ("card portraits zoomed", &close_cards),
     ] {
         for (k, tag) in COLUMNS.iter().enumerate() {
             let mut x: Vec<f64> = v.iter().map(|s| s[k] as f64).collect();
             x.sort_by(f64::total_cmp);
             let below = |t: f64| x.iter().filter(|&&p| p < t).count();
-            let ranked = if std::ptr::eq(v, &cards) || cards.is_empty() {
-                String::new()
-            } else {
-                let pairs = x.len() * cards.len();
+            // Against the cards as scanned and against the cards held up close.
+            let ranked = |against: &[Vec<f32>], tag: &str| -> String {
+                if std::ptr::eq(v, &cards) || std::ptr::eq(v, &close_cards) || against.is_empty() {
+                    return String::new();
+                }
+                let pairs = x.len() * against.len();
                 let right = x
                     .iter()
-                    .flat_map(|g| cards.iter().map(move |c| (*g, c[k] as f64)))
+                    .flat_map(|g| against.iter().map(move |c| (*g, c[k] as f64)))
                     .filter(|(g, c)| g > c)
                     .count();
-                format!(" ranked={:.2}", right as f64 / pairs.max(1) as f64)
+                format!(" {tag}={:.2}", right as f64 / pairs.max(1) as f64)
             };
+            let ranked = ranked(&cards, "ranked") + &ranked(&close_cards, "ranked_close");
             println!(
                 "  {set:<24} {tag:<9} n={:<3} min={:.3} p10={:.3} median={:.3} max={:.3} <0.25:{} <0.10:{} <0.05:{}{ranked}",
                 x.len(),

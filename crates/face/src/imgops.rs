@@ -39,21 +39,37 @@ pub(crate) struct Rect {
     pub h: f32,
 }
 
+/// What [`resample`] reads outside the image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Border {
+    /// This value in every channel.
+    Fill(f32),
+    /// The nearest pixel of the image's edge (the edge row or column repeated outwards).
+    Edge,
+}
+
 /// Resamples `rect` of `img` into `out_w × out_h` RGB values (row-major, 0–255). When shrinking,
 /// each output pixel averages a grid of bilinear samples (an area filter), so a 2300 px scan
-/// reduced to 320 px does not alias. Samples outside the image are `fill`.
+/// reduced to 320 px does not alias. Samples outside the image are read as `border` says.
 pub(crate) fn resample(
     img: &RgbImage,
     rect: Rect,
     out_w: usize,
     out_h: usize,
-    fill: f32,
+    border: Border,
 ) -> Vec<[f32; 3]> {
     let sx = rect.w / out_w as f32;
     let sy = rect.h / out_h as f32;
     if sx >= 2.0 && sy >= 2.0 {
-        return box_average(img, rect, out_w, out_h, fill);
+        return box_average(img, rect, out_w, out_h, border);
     }
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let sample = |x: f32, y: f32| match border {
+        Border::Fill(fill) => bilinear(img, x, y).unwrap_or([fill; 3]),
+        Border::Edge => {
+            bilinear(img, x.clamp(0.0, w - 1.0), y.clamp(0.0, h - 1.0)).unwrap_or([0.0; 3])
+        }
+    };
     let nx = sx.ceil().max(1.0) as usize;
     let ny = sy.ceil().max(1.0) as usize;
     let mut out = Vec::with_capacity(out_w * out_h);
@@ -64,7 +80,7 @@ pub(crate) fn resample(
                 for i in 0..nx {
                     let x = rect.x + (u as f32 + (i as f32 + 0.5) / nx as f32) * sx - 0.5;
                     let y = rect.y + (v as f32 + (j as f32 + 0.5) / ny as f32) * sy - 0.5;
-                    let p = bilinear(img, x, y).unwrap_or([fill; 3]);
+                    let p = sample(x, y);
                     for c in 0..3 {
                         acc[c] += p[c];
                     }
@@ -78,7 +94,13 @@ pub(crate) fn resample(
 }
 
 /// Shrinks by averaging the whole source pixels that fall in each output pixel (fast area filter).
-fn box_average(img: &RgbImage, rect: Rect, out_w: usize, out_h: usize, fill: f32) -> Vec<[f32; 3]> {
+fn box_average(
+    img: &RgbImage,
+    rect: Rect,
+    out_w: usize,
+    out_h: usize,
+    border: Border,
+) -> Vec<[f32; 3]> {
     let (w, h) = (img.width() as i64, img.height() as i64);
     let raw = img.as_raw();
     let sx = rect.w / out_w as f32;
@@ -99,7 +121,13 @@ fn box_average(img: &RgbImage, rect: Rect, out_w: usize, out_h: usize, fill: f32
             let total = ((y1 - y0) * (x1 - x0)) as f32;
             let (cx0, cx1) = (x0.clamp(0, w), x1.clamp(0, w));
             let mut inside = 0i64;
-            for y in y0.clamp(0, h)..y1.clamp(0, h) {
+            // Edge: rows above or below the image are its first or last row, columns left or
+            // right of it its first or last pixel, each counted as often as it is repeated.
+            let rows: Box<dyn Iterator<Item = i64>> = match border {
+                Border::Fill(_) => Box::new(y0.clamp(0, h)..y1.clamp(0, h)),
+                Border::Edge => Box::new((y0..y1).map(|y| y.clamp(0, h - 1))),
+            };
+            for y in rows {
                 let row = (y * w) as usize * 3;
                 let mut s = [0u32; 3];
                 for x in cx0..cx1 {
@@ -109,10 +137,22 @@ fn box_average(img: &RgbImage, rect: Rect, out_w: usize, out_h: usize, fill: f32
                     s[2] += raw[i + 2] as u32;
                 }
                 inside += cx1 - cx0;
+                if border == Border::Edge {
+                    let (left, right) = ((x1.min(0) - x0).max(0), (x1 - x0.max(w)).max(0));
+                    let (l, r) = (row, row + (w - 1) as usize * 3);
+                    for c in 0..3 {
+                        s[c] += raw[l + c] as u32 * left as u32 + raw[r + c] as u32 * right as u32;
+                    }
+                    inside += left + right;
+                }
                 for c in 0..3 {
                     acc[c] += s[c] as f32;
                 }
             }
+            let fill = match border {
+                Border::Fill(v) => v,
+                Border::Edge => 0.0,
+            };
             let outside = total - inside as f32;
             out.push([0, 1, 2].map(|c| (acc[c] + outside * fill) / total));
         }
@@ -314,11 +354,45 @@ mod tests {
             },
             2,
             2,
-            0.0,
+            Border::Fill(0.0),
         );
         for p in out {
             assert!((p[0] - 100.0).abs() < 1.0, "{p:?}");
         }
+    }
+
+    #[test]
+    fn the_edge_border_repeats_the_image_edge_beyond_it() {
+        // 4×4: the left column 0, the rest 200; the top row 100 (its left pixel 0).
+        let img = RgbImage::from_fn(4, 4, |x, y| {
+            let v = if x == 0 {
+                0
+            } else if y == 0 {
+                100
+            } else {
+                200
+            };
+            image::Rgb([v, v, v])
+        });
+        let rect = |x: f32, y: f32, w: f32, h: f32| Rect { x, y, w, h };
+        // Wholly left of the image (area filter): the left column repeated, whatever the fill.
+        let out = resample(&img, rect(-12.0, 0.0, 8.0, 4.0), 2, 2, Border::Edge);
+        assert!(out.iter().all(|p| p[0] == 0.0), "{out:?}");
+        let out = resample(&img, rect(-12.0, 0.0, 8.0, 4.0), 2, 2, Border::Fill(50.0));
+        assert!(out.iter().all(|p| p[0] == 50.0), "{out:?}");
+        // Above and right of it: the top row's right pixel (100).
+        let out = resample(&img, rect(6.0, -10.0, 4.0, 4.0), 2, 2, Border::Edge);
+        assert!(out.iter().all(|p| p[0] == 100.0), "{out:?}");
+        // Half out on the right: the inside averaged with the repeated right column (200).
+        let out = resample(&img, rect(2.0, 1.0, 4.0, 2.0), 1, 1, Border::Edge);
+        assert_eq!(out[0][0], 200.0, "{out:?}");
+        let out = resample(&img, rect(-2.0, 1.0, 4.0, 2.0), 1, 1, Border::Edge);
+        assert_eq!(out[0][0], 50.0, "{out:?}");
+        // Enlarging (bilinear samples): beyond the right edge, the right column.
+        let out = resample(&img, rect(5.0, 2.0, 1.0, 1.0), 4, 4, Border::Edge);
+        assert!(out.iter().all(|p| p[0] == 200.0), "{out:?}");
+        let out = resample(&img, rect(5.0, 2.0, 1.0, 1.0), 4, 4, Border::Fill(7.0));
+        assert!(out.iter().all(|p| p[0] == 7.0), "{out:?}");
     }
 
     #[test]
@@ -347,7 +421,7 @@ mod tests {
             },
             4,
             4,
-            0.0,
+            Border::Fill(0.0),
         );
         assert!(area.iter().all(|p| (p[0] - 100.0).abs() < 34.0), "{area:?}");
         // A fractional position weighs the two neighbours (cv::resize 4 → 3 of a ramp

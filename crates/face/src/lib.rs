@@ -21,7 +21,7 @@ use ort::session::Session;
 use ort::value::TensorRef;
 use serde::{Deserialize, Serialize};
 
-use imgops::{Rect, resample};
+use imgops::{Border, Rect, resample};
 
 /// Cosine similarity at or above which two faces are taken as the same person (see CALIBRATION.md).
 pub const DEFAULT_MATCH_THRESHOLD: f32 = 0.55;
@@ -55,6 +55,9 @@ const ENSEMBLE_VIEWS: [(LivenessCrop, bool); 4] = [
     (LivenessCrop::SquareArea, false),
     (LivenessCrop::SquareArea, true),
 ];
+
+/// The liveness model's crop: the face box widened this many times around its centre.
+const LIVENESS_SCALE: f32 = 2.7;
 
 /// The crop the engine uses for liveness (see CALIBRATION.md, "Liveness").
 pub const LIVENESS_CROP: LivenessCrop = LivenessCrop::Ensemble;
@@ -514,7 +517,7 @@ impl FaceEngine {
             },
             iw,
             ih,
-            127.0,
+            Border::Fill(127.0),
         );
         let mut input = vec![0.0f32; 3 * DET_W * DET_H];
         let plane = DET_W * DET_H;
@@ -599,7 +602,7 @@ impl FaceEngine {
             w: bbox[2] - bbox[0],
             h: bbox[3] - bbox[1],
         };
-        let pixels = resample(img, rect, 64, 64, 0.0);
+        let pixels = resample(img, rect, 64, 64, Border::Fill(0.0));
         let grey: Vec<f32> = pixels
             .iter()
             .map(|p| (0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2]) / 256.0)
@@ -859,26 +862,37 @@ impl FaceEngine {
 }
 
 /// Crop a (`Area`): the box × 2.7 window in fractional pixels, area-averaged to 128×128.
+///
+/// The window keeps the model's scale (× [`LIVENESS_SCALE`]) whatever the framing. Where it fits
+/// in the frame but sticks out, it is shifted back inside, as the model's reference code does.
+/// Where the frame is too small for it — the citizen stands so near that the face fills most of
+/// the frame — the reference shrinks the window instead, which shows the model a face larger
+/// than any it was trained on, and genuine faces then score as spoofs (CALIBRATION.md, "Close
+/// to the camera"); here the window stays centred on the face and what lies beyond the frame
+/// repeats the frame's edge.
 fn liveness_window_area(img: &RgbImage, face: &DetectedFace) -> Vec<[f32; 3]> {
     let (w, h) = (img.width() as f32, img.height() as f32);
     let (bw, bh) = (face.width().max(1.0), face.height().max(1.0));
-    let scale = ((h - 1.0) / bh).min((w - 1.0) / bw).min(2.7);
-    let (nw, nh) = (bw * scale, bh * scale);
+    let (nw, nh) = (bw * LIVENESS_SCALE, bh * LIVENESS_SCALE);
     let (cx, cy) = (face.bbox[0] + bw / 2.0, face.bbox[1] + bh / 2.0);
-    // Keep the window inside the frame by shifting it, as the model's reference code does.
-    let x0 = (cx - nw / 2.0).clamp(0.0, (w - 1.0 - nw).max(0.0));
-    let y0 = (cy - nh / 2.0).clamp(0.0, (h - 1.0 - nh).max(0.0));
+    let place = |c: f32, n: f32, size: f32| {
+        if n <= size - 1.0 {
+            (c - n / 2.0).clamp(0.0, size - 1.0 - n)
+        } else {
+            c - n / 2.0
+        }
+    };
     resample(
         img,
         Rect {
-            x: x0,
-            y: y0,
+            x: place(cx, nw, w),
+            y: place(cy, nh, h),
             w: nw,
             h: nh,
         },
         128,
         128,
-        0.0,
+        Border::Edge,
     )
 }
 
@@ -904,7 +918,7 @@ fn liveness_roi(w: u32, h: u32, bbox: [f32; 4]) -> (u32, u32, u32, u32) {
     let [x1, y1, x2, y2] = bbox.map(|v| if v.is_finite() { v.trunc() } else { 0.0 });
     let (bw, bh) = ((x2 - x1).abs().max(1.0), (y2 - y1).abs().max(1.0));
     let (sw, sh) = (w as f32, h as f32);
-    let scale = ((sh - 1.0) / bh).min((sw - 1.0) / bw).min(2.7);
+    let scale = ((sh - 1.0) / bh).min((sw - 1.0) / bw).min(LIVENESS_SCALE);
     let (nw, nh) = (bw * scale, bh * scale);
     let (cx, cy) = (bw / 2.0 + x1, bh / 2.0 + y1);
     let (mut l, mut t) = (cx - nw / 2.0, cy - nh / 2.0);

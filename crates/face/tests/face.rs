@@ -261,3 +261,29 @@ fn liveness_is_the_mean_of_four_views_of_the_face() {
         "{engine_score} vs {views:?}"
     );
 }
+
+#[test]
+fn a_face_close_to_the_camera_is_judged_at_the_models_scale() {
+    // A citizen leaning in: the face fills 75 % of the frame's height, so the model's crop (the
+    // box × 2.7) is larger than the frame. Shrinking the crop to fit (the model's reference code)
+    // showed the model a face larger than it knows and genuine faces scored as spoofs (biden/1:
+    // 0.04); the crop keeps its scale and repeats the frame's edge beyond it.
+    let mut e = engine();
+    let threshold = e.liveness_threshold();
+    for (person, n) in [("biden", 1), ("obama", 1), ("collins", 1)] {
+        let full = common::load(&common::photo(person, n));
+        let face = e.detect(&full).expect("detect").remove(0);
+        let frame = common::zoomed_frame(&full, &face, 0.75).expect("the photo holds the zoom");
+        let close = e.detect(&frame).expect("detect").remove(0);
+        let height = (close.bbox[3] - close.bbox[1]) * 2.7;
+        assert!(
+            height > frame.height() as f32,
+            "{person}: the crop fits, not a close face"
+        );
+        let live = e.liveness(&frame).expect("liveness").expect("a face");
+        assert!(
+            live >= threshold,
+            "{person}/{n} close up: liveness {live} < {threshold}"
+        );
+    }
+}

@@ -147,3 +147,31 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
+
+/// A 720×960 camera frame of `img` zoomed so that `face` fills `share` of the frame's height
+/// (a citizen standing nearer or farther), or `None` when the photo is too small for it.
+pub fn zoomed_frame(
+    img: &image::RgbImage,
+    face: &DetectedFace,
+    share: f32,
+) -> Option<image::RgbImage> {
+    let fh = face.bbox[3] - face.bbox[1];
+    let wh = fh / share;
+    let ww = wh * 0.75;
+    let (iw, ih) = (img.width() as f32, img.height() as f32);
+    if ww > iw || wh > ih {
+        return None;
+    }
+    let cx = (face.bbox[0] + face.bbox[2]) / 2.0;
+    let cy = (face.bbox[1] + face.bbox[3]) / 2.0;
+    let x0 = (cx - ww / 2.0).clamp(0.0, iw - ww);
+    let y0 = (cy - wh * 0.4).clamp(0.0, ih - wh);
+    let crop =
+        image::imageops::crop_imm(img, x0 as u32, y0 as u32, ww as u32, wh as u32).to_image();
+    Some(image::imageops::resize(
+        &crop,
+        720,
+        960,
+        image::imageops::FilterType::Triangle,
+    ))
+}
