@@ -68,6 +68,15 @@
 //! patches on white, cream and patterned paper step by 2–9 levels (grey and chroma together)
 //! against ±1–2 on untouched paper; pattern lines give single off cells, which the run rule drops.
 //!
+//! Fluid is opaque: a weak block (scoring under [`REFUSE`]) whose inside keeps the paper's texture
+//! and printed pattern in full (both ×1.0 or more of the ring's, where the ring shows either) is
+//! the paper's own unevenness, not a patch, and is dropped. Measured 2026-12-07 with
+//! `inspect_corpus` on seeds 21–36 and 41–58 (as above: 306 valid and 306 altered A4 pages): the
+//! valid pages referred by a flat patch went 3 → 0 (texture ×1.13–2.22, pattern ×1.02–1.30 kept
+//! inside; s26-diploma-valid-1, s31-birth-valid-3, s49-birth-valid-1), every altered page's
+//! verdict is unchanged (the altered pages' patches kept ≤ ×0.88 of the texture — the weak ones
+//! ≤ ×0.79 — or, on plain paper where neither is measured, scored ≥ [`REFUSE`]).
+//!
 //! A patch scoring at least [`REFUSE`] is a refusal ground (`Fail`); a weaker one only sends the
 //! page to an officer (`Unknown`). The line was drawn on synthetic pages only (see [`REFUSE`]):
 //! measure it again on real patterned paper before a wide roll-out.
@@ -637,6 +646,14 @@ pub fn measure(w: &Work) -> Option<FlatPatch> {
             continue;
         }
         let score = (0.4 + 0.2 * strength).min(0.9);
+        // Fluid is opaque: it hides the paper's fibres and the printed pattern under it. Where
+        // the paper around shows either and the inside keeps both in full, a small step in
+        // colour alone is the paper's own unevenness (a tint, the scanner's light), not a patch;
+        // a step strong enough to refuse still counts.
+        let kept = (ot >= TEXTURE_MIN || op >= PATTERN_MIN) && texture >= 1.0 && pattern >= 1.0;
+        if kept && score < REFUSE {
+            continue;
+        }
         let cand = FlatPatch {
             source: FlatSource::Block,
             x: px0,
