@@ -413,6 +413,7 @@ impl Pipeline {
             .as_ref()
             .and_then(|r| patch_on_fields(&patches, &mismatched, &r.field_boxes));
         corroborate_alteration(&mut checks, document_type, on_field);
+        no_refusal_on_a_poor_scan(&mut checks);
         let (decision, reasons) =
             truecopy_domain::route(&checks, document_type == DocumentType::Other);
         timings.insert("analyze_total".to_owned(), ms(started));
@@ -824,6 +825,30 @@ pub fn corroborate_alteration(
     }
 }
 
+/// A scan the kiosk itself judges too poor (`low_quality` failed: cut off, blurred, under the
+/// resolution Decree 30/2020 asks for) is no ground for a written refusal: a patch seen on it
+/// may be the cut's edge or the blur's, and the citizen can scan the original again. Its
+/// `altered_original` failure becomes `unknown`, so the case goes to an officer with both
+/// reasons. (`not_an_original` stands: a copy's missing colour or its "BẢN SAO" stamp read as
+/// text does not come from a poor scan.)
+pub fn no_refusal_on_a_poor_scan(checks: &mut [Check]) {
+    let poor = checks
+        .iter()
+        .any(|c| c.code == CheckCode::LowQuality && c.status == CheckStatus::Fail);
+    if !poor {
+        return;
+    }
+    for c in checks.iter_mut() {
+        if c.code == CheckCode::AlteredOriginal && c.status == CheckStatus::Fail {
+            c.status = CheckStatus::Unknown;
+            c.detail = format!(
+                "seen on a scan too poor to refuse on (low_quality), an officer decides: {}",
+                c.detail
+            );
+        }
+    }
+}
+
 /// A birth certificate prints the date of birth in figures and again in words; on an original
 /// the two agree. When both were read and the words spell a date that is not the one in
 /// figures, the date may have been retyped (or one of the two misread): `altered_original`
@@ -999,6 +1024,36 @@ mod tests {
         let mut c = with(CheckStatus::Fail, CheckStatus::Fail);
         corroborate_alteration(&mut c, DocumentType::Other, Some("full_name"));
         assert_eq!(c[0].status, CheckStatus::Unknown);
+    }
+
+    #[test]
+    fn a_patch_seen_on_a_scan_too_poor_to_read_goes_to_an_officer() {
+        let quality = |s| Check::new(CheckCode::LowQuality, s, "cut off");
+        let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+        c.push(quality(CheckStatus::Fail));
+        c.push(Check::new(
+            CheckCode::NotAnOriginal,
+            CheckStatus::Fail,
+            "stamp",
+        ));
+        no_refusal_on_a_poor_scan(&mut c);
+        assert_eq!(c[0].status, CheckStatus::Unknown);
+        assert!(c[0].detail.ends_with(": patch"), "{}", c[0].detail);
+        // A copy stays a copy: its refusal does not depend on the scan's sharpness.
+        assert_eq!(c[3].status, CheckStatus::Fail);
+        c.pop();
+        let (decision, reasons) = truecopy_domain::route(&c, false);
+        assert_eq!(decision, Decision::Flag);
+        assert!(reasons.contains(&CheckCode::LowQuality), "{reasons:?}");
+        assert!(reasons.contains(&CheckCode::AlteredOriginal), "{reasons:?}");
+        // A good scan keeps the refusal.
+        for q in [CheckStatus::Pass, CheckStatus::Unknown] {
+            let mut c = with(CheckStatus::Fail, CheckStatus::Pass);
+            c.push(quality(q));
+            no_refusal_on_a_poor_scan(&mut c);
+            assert_eq!(c[0].status, CheckStatus::Fail, "{q:?}");
+            assert_eq!(truecopy_domain::route(&c, false).0, Decision::Reject);
+        }
     }
 
     #[test]

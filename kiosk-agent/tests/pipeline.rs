@@ -111,16 +111,27 @@ fn altered_card(k: &Kiosk, seed: u64) -> (String, serde_json::Value) {
 /// generate` names it `s<seed>-<type>-altered-<n + 1>`, and runs it through the kiosk: never
 /// issued.
 fn altered_case(k: &Kiosk, seed: u64, t: DocType, n: usize) -> (String, serde_json::Value) {
+    specimen_case(k, seed, t, Variant::Altered, n)
+}
+
+/// Specimen `n` of (`seed`, `t`, `v`) at a fixed date, processed; never issued.
+fn specimen_case(
+    k: &Kiosk,
+    seed: u64,
+    t: DocType,
+    v: Variant,
+    n: usize,
+) -> (String, serde_json::Value) {
     let opts = truecopy_specimens::GenerateOptions {
         seed,
         types: vec![t],
-        variants: vec![Variant::Altered],
+        variants: vec![v],
         repeat: n + 1,
         today: time::macros::date!(2026 - 12 - 03),
         photos_dir: common::tools().join("photos"),
         dpi_scale: 1.0,
     };
-    let c = truecopy_specimens::render_case(&opts, t, Variant::Altered, n).expect("specimen");
+    let c = truecopy_specimens::render_case(&opts, t, v, n).expect("specimen");
     let dir = k.path().join(&c.case.case_id);
     std::fs::create_dir_all(&dir).expect("dir");
     for (name, jpeg) in &c.pages {
@@ -239,6 +250,34 @@ fn a_birth_certificate_value_retyped_in_regular_type_goes_to_an_officer() {
         assert!(!detail.contains(&format!("{other},")), "{id}: {alt:#}");
     }
     assert_eq!(r["decision"], "flag", "{id}: {r:#}");
+}
+
+#[test]
+fn a_patch_seen_on_a_cut_off_scan_is_not_refused_in_writing() {
+    // s91-decision-unreadable-1 (`scripts/score.py` on seeds 91–93, 2026-12-07): the page lay
+    // 43 % off the scanner's glass; the inspection saw a flat patch near the cut and the
+    // citizen got a written refusal for alteration instead of a request to scan again.
+    let db = truecopy_tests::TestDb::sqlite();
+    let k = Kiosk::new(&db);
+    let (id, r) = specimen_case(&k, 91, DocType::Decision, Variant::Unreadable, 0);
+    assert_eq!(check_of(&r, "low_quality")["status"], "fail", "{id}: {r:#}");
+    let alt = check_of(&r, "altered_original");
+    assert_ne!(
+        alt["status"], "pass",
+        "{id}: the inspection sees no patch on this page now; pick a case where it does: {alt:#}"
+    );
+    assert_eq!(alt["status"], "unknown", "{id}: {alt:#}");
+    assert!(
+        alt["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("too poor to refuse on")),
+        "{id}: {alt:#}"
+    );
+    assert_eq!(r["decision"], "flag", "{id}: {r:#}");
+    assert!(
+        reasons(&r).contains(&"low_quality".to_owned()),
+        "{id}: {r:#}"
+    );
 }
 
 #[test]
