@@ -235,6 +235,20 @@ fn averaged(v: &[f32]) -> Vec<f32> {
 /// one leaning in (at 0.75 the box × 2.7 the liveness model reads is far larger than the frame).
 const ZOOMS: [f32; 4] = [0.30, 0.45, 0.60, 0.75];
 
+/// The largest face the engine finds on `img`, if any.
+fn largest_face(engine: &mut FaceEngine, img: &image::RgbImage) -> Option<DetectedFace> {
+    engine
+        .detect(img)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .next()
+}
+
+/// One printed row of scores (every view, then the means).
+fn row(s: &[f32]) -> String {
+    s.iter().map(|v| format!(" {v:>9.3}")).collect()
+}
+
 /// The liveness of `face` on `img` zoomed to each of [`ZOOMS`], one printed row per zoom.
 fn zoomed_scores(
     engine: &mut FaceEngine,
@@ -247,18 +261,12 @@ fn zoomed_scores(
         let Some(z) = common::zoomed_frame(img, face, share) else {
             continue;
         };
-        let Some(zf) = engine
-            .detect(&z)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .next()
-        else {
+        let Some(zf) = largest_face(engine, &z) else {
             println!("  {label:<23} zoom {share:.2} no face");
             continue;
         };
         let s = score(engine, &z, &zf);
-        let row: String = s.iter().map(|v| format!(" {v:>9.3}")).collect();
-        println!("  {label:<23} zoom {share:.2}{:>10}{row}", "");
+        println!("  {label:<23} zoom {share:.2}{:>10}{}", "", row(&s));
         out.push(s);
     }
     out
@@ -291,7 +299,6 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
     let (mut largest, mut all, mut zoomed, mut cards, mut close_cards) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut sources: Vec<(String, image::RgbImage)> = Vec::new();
-    let row = |s: &[f32]| -> String { s.iter().map(|v| format!(" {v:>9.3}")).collect() };
     for f in &files {
         let full = common::load(f);
         let frame = common::selfie_frame(&full);
@@ -320,33 +327,18 @@ fn liveness_crops(engine: &mut FaceEngine, dir: &std::path::Path) {
             }
             all.push(s);
         }
-        if let Some(face) = engine
-            .detect(&full)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .next()
-        {
+        if let Some(face) = largest_face(engine, &full) {
             zoomed.extend(zoomed_scores(engine, &full, &face, &name));
         }
         sources.push((name, full));
     }
     println!("\n# liveness of synthetic card scans (print-like, should stay low)");
     for (name, full) in &sources {
-        let Some(face) = engine
-            .detect(full)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .next()
-        else {
+        let Some(face) = largest_face(engine, full) else {
             continue;
         };
         let card = common::synthetic_card(full, &face);
-        let Some(cf) = engine
-            .detect(&card)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .next()
-        else {
+        let Some(cf) = largest_face(engine, &card) else {
             println!("  card {name:<23} no face");
             continue;
         };

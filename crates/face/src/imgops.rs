@@ -123,11 +123,12 @@ fn box_average(
             let mut inside = 0i64;
             // Edge: rows above or below the image are its first or last row, columns left or
             // right of it its first or last pixel, each counted as often as it is repeated.
-            let rows: Box<dyn Iterator<Item = i64>> = match border {
-                Border::Fill(_) => Box::new(y0.clamp(0, h)..y1.clamp(0, h)),
-                Border::Edge => Box::new((y0..y1).map(|y| y.clamp(0, h - 1))),
-            };
-            for y in rows {
+            for y in y0..y1 {
+                let y = match border {
+                    Border::Fill(_) if !(0..h).contains(&y) => continue,
+                    Border::Fill(_) => y,
+                    Border::Edge => y.clamp(0, h - 1),
+                };
                 let row = (y * w) as usize * 3;
                 let mut s = [0u32; 3];
                 for x in cx0..cx1 {

@@ -299,13 +299,15 @@ fn value_words(words: &[crate::text::Word]) -> Vec<crate::text::Word> {
         if !chars[..core].iter().any(|c| c.is_alphanumeric()) {
             break;
         }
+        let cut = core < chars.len();
         let mut kept = w.clone();
-        if core < chars.len() {
+        if cut {
             kept.x1 = w.x0 + ((w.x1 - w.x0) as i64 * core as i64 / chars.len() as i64) as i32;
-            out.push(kept);
-            break;
         }
         out.push(kept);
+        if cut {
+            break;
+        }
     }
     out
 }
